@@ -1,0 +1,234 @@
+"""The training loop: epochs of minibatch steps, stopping rules and the log.
+
+It is a thin driver: batching is :class:`Batches`, one step is
+:meth:`skmlp._network.Network.train_step`, the stopping rule is
+:func:`update_no_improvement` (scikit-learn's ``MLPClassifier`` semantics) and
+every per-epoch number goes into one :class:`EpochLog` record, from which the
+estimators derive their curves.
+"""
+
+import warnings
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.exceptions import ConvergenceWarning
+
+
+class EpochLog:
+    """One record (a dict of plain floats) per completed epoch."""
+
+    def __init__(self):
+        self.records = []
+
+    def append(self, record):
+        self.records.append(record)
+
+    def curve(self, key):
+        return [record[key] for record in self.records]
+
+
+class Batches:
+    """Minibatches of ``(X, Y, sample_weight)``, reshuffled every epoch.
+
+    Shuffling permutes an index vector, never the data; a shuffled batch is
+    gathered into a reused buffer with ``np.take(..., out=...)``, an unshuffled
+    one is a view.  No epoch copies ``X``.
+    """
+
+    def __init__(self, X, Y, sample_weight, batch_size, shuffle, generator):
+        self.X, self.Y, self.sample_weight = X, Y, sample_weight
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.generator = generator
+        self.n_samples = X.shape[0]
+        self.indices = np.arange(self.n_samples)
+        self._buffers = {}
+
+    def _gather(self, name, array, index):
+        if sp.issparse(array):
+            return array[index]
+        shape = (len(index), *array.shape[1:])
+        buffer = self._buffers.get(name)
+        if buffer is None or buffer.shape[0] < shape[0]:
+            buffer = self._buffers[name] = np.empty(
+                (self.batch_size, *array.shape[1:]), dtype=array.dtype
+            )
+        # mode="clip" because the default "raise" buffers the output again.
+        return np.take(array, index, axis=0, out=buffer[: shape[0]], mode="clip")
+
+    def __iter__(self):
+        if self.shuffle:
+            self.generator.shuffle(self.indices)
+        weights = self.sample_weight
+        for start in range(0, self.n_samples, self.batch_size):
+            stop = min(start + self.batch_size, self.n_samples)
+            if not self.shuffle:
+                yield (
+                    self.X[start:stop],
+                    self.Y[start:stop],
+                    None if weights is None else weights[start:stop],
+                )
+                continue
+            index = self.indices[start:stop]
+            yield (
+                self._gather("X", self.X, index),
+                self._gather("Y", self.Y, index),
+                None if weights is None else weights[index],
+            )
+
+
+def update_no_improvement(model, record, early_stopping):
+    """Advance ``model``'s no-improvement counter; return whether to stop.
+
+    Without early stopping an epoch counts as no improvement when its loss is
+    not below ``best_loss_ - tol``; with it, when its validation score is not
+    above ``best_validation_score_ + tol``.  Training stops once the counter
+    exceeds ``n_iter_no_change``, exactly as in scikit-learn's MLP.  Returns
+    ``(stop, improved)``; ``improved`` says the validation score is a new best.
+    """
+    improved = False
+    if early_stopping:
+        score = record["validation_score"]
+        if score < model.best_validation_score_ + model.tol:
+            model._no_improvement_count += 1
+        else:
+            model._no_improvement_count = 0
+        if score > model.best_validation_score_:
+            model.best_validation_score_ = score
+            improved = True
+    else:
+        loss = record["loss"]
+        if loss > model.best_loss_ - model.tol:
+            model._no_improvement_count += 1
+        else:
+            model._no_improvement_count = 0
+        if loss < model.best_loss_:
+            model.best_loss_ = loss
+    return model._no_improvement_count > model.n_iter_no_change, improved
+
+
+def format_epoch(record, epoch):
+    """The design notebook's per-epoch line."""
+    accuracy = record["accuracy"]
+    line = (
+        f"epoch: {epoch}, acc: {accuracy:.3f}, loss: {record['loss']:.3f} "
+        f"(data_loss: {record['data_loss']:.3f}, "
+        f"reg_loss: {record['regularization_loss']:.3f}), "
+        f"lr: {record['learning_rate']:.3g}"
+    )
+    if record["validation_score"] is not None:
+        line += f", val_acc: {record['validation_score']:.3f}"
+    return line
+
+
+def run_epochs(
+    model,
+    *,
+    network,
+    optimizer,
+    X,
+    Y,
+    sample_weight,
+    validation,
+    batch_size,
+    max_epochs,
+    shuffle,
+    generator,
+    stop_on_convergence,
+):
+    """Train ``network`` for up to ``max_epochs`` epochs, logging into ``model``.
+
+    ``model`` is the estimator: it supplies the stopping parameters and
+    ``_accuracy``, and receives ``n_iter_``, ``t_``, the best scores and one
+    :class:`EpochLog` record per epoch.  Never leaves non-finite weights:
+    an epoch whose loss or weights are not finite is undone.  ``Ctrl-C`` ends
+    training with a warning and a usable model.
+    """
+    network.seed_dropout(generator)
+    batches = Batches(X, Y, sample_weight, batch_size, shuffle, generator)
+    early_stopping = validation is not None
+    best_params = network.params.copy() if early_stopping else None
+    track_accuracy = bool(model.verbose)
+    epochs_run = 0
+    stopped = False
+    # Overflow inside a diverging epoch is detected and undone below, so the
+    # floating-point warnings it would print carry no information.
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        try:
+            for _ in range(max_epochs):
+                start_params = network.params.copy()
+                loss_sum = weight_sum = correct = 0.0
+                for X_batch, Y_batch, w_batch in batches:
+                    loss = network.train_step(X_batch, Y_batch, w_batch, optimizer)
+                    weight = len(Y_batch) if w_batch is None else float(w_batch.sum())
+                    loss_sum += float(loss) * weight
+                    weight_sum += weight
+                    if track_accuracy:
+                        correct += weight * model._accuracy(
+                            network.head.output, Y_batch, w_batch
+                        )
+                data_loss = loss_sum / weight_sum
+                regularization = float(network.regularization_loss())
+                if not (
+                    np.isfinite(data_loss)
+                    and np.isfinite(regularization)
+                    and np.isfinite(network.params).all()
+                ):
+                    network.params[...] = start_params
+                    optimizer.reset()
+                    warnings.warn(
+                        f"Training stopped in epoch {model.n_iter_ + 1}: the loss "
+                        "became non-finite. The weights of the last finite epoch "
+                        "are kept. Lower learning_rate (or add "
+                        "learning_rate_decay) and scale X, e.g. with "
+                        "StandardScaler.",
+                        ConvergenceWarning,
+                        stacklevel=6,
+                    )
+                    stopped = True
+                    break
+                epochs_run += 1
+                model.n_iter_ += 1
+                model.t_ += X.shape[0]
+                record = {
+                    "data_loss": data_loss,
+                    "regularization_loss": regularization,
+                    "loss": data_loss + regularization,
+                    "accuracy": correct / weight_sum if track_accuracy else None,
+                    "learning_rate": float(optimizer.current_learning_rate),
+                    "validation_score": None,
+                }
+                if early_stopping:
+                    X_val, Y_val, w_val = validation
+                    record["validation_score"] = model._accuracy(
+                        network.predict_proba(X_val), Y_val, w_val
+                    )
+                model._log.append(record)
+                if model.verbose:
+                    print(format_epoch(record, model.n_iter_))
+                stop, improved = update_no_improvement(model, record, early_stopping)
+                if improved:
+                    best_params[...] = network.params
+                if stop and stop_on_convergence:
+                    if model.verbose:
+                        what = "Validation score" if early_stopping else "Training loss"
+                        print(
+                            f"{what} did not improve more than tol={model.tol} for "
+                            f"{model.n_iter_no_change} consecutive epochs. Stopping."
+                        )
+                    stopped = True
+                    break
+        except KeyboardInterrupt:
+            warnings.warn("Training interrupted by user.", stacklevel=6)
+            stopped = True
+    if early_stopping and model._log.records:
+        network.params[...] = best_params
+    network.release_buffers()
+    if stop_on_convergence and not stopped and epochs_run == max_epochs:
+        warnings.warn(
+            f"Stochastic Optimizer: Maximum iterations ({max_epochs}) reached and "
+            "the optimization hasn't converged yet.",
+            ConvergenceWarning,
+            stacklevel=6,
+        )
+    return epochs_run

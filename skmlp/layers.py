@@ -1,0 +1,298 @@
+"""Layers with the design notebook's protocol: :class:`Dense` and :class:`Dropout`.
+
+``forward(inputs, training=True)`` sets ``.output``; ``backward(dvalues)`` sets
+``.dinputs`` (and, for :class:`Dense`, ``.dweights`` and ``.dbiases``).  The arrays
+are reused from call to call: copy them to keep them.
+"""
+
+from numbers import Integral, Real
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.utils import check_random_state
+
+from ._block import _Block
+from ._regularization import add_penalty_gradient
+
+__all__ = ["Dense", "Dropout"]
+
+
+def _as_generator(random_state):
+    """A NumPy ``Generator`` from ``None``, an int, a ``RandomState`` or a
+    ``Generator``; a ``RandomState`` seeds the new generator from its own stream,
+    so the result is reproducible whenever the ``RandomState`` is."""
+    if isinstance(random_state, np.random.Generator):
+        return random_state
+    if random_state is None or isinstance(random_state, Integral):
+        return np.random.default_rng(random_state)
+    seed = check_random_state(random_state).randint(np.iinfo(np.int32).max)
+    return np.random.default_rng(seed)
+
+
+class Dense(_Block):
+    """Fully connected layer, :math:`Z = X W + b`, with L1 / L2 regularization.
+
+    The four lambdas are read by
+    :meth:`skmlp.losses.Loss.regularization_loss` (the penalty
+    :math:`\\lambda_1 \\sum|W| + \\lambda_2 \\sum W^2`, and the same for ``b``) and
+    by :meth:`backward`, which adds the penalty's gradient
+    :math:`\\lambda_1 \\operatorname{sign}(W) + 2 \\lambda_2 W` to ``dweights``
+    (likewise for ``dbiases``).
+
+    Parameters
+    ----------
+    n_inputs : int
+        Number of input features.
+    n_neurons : int
+        Number of units.
+    weight_regularizer_l1, weight_regularizer_l2 : float, default=0
+        L1 and L2 lambdas on the weights.
+    bias_regularizer_l1, bias_regularizer_l2 : float, default=0
+        L1 and L2 lambdas on the biases.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the initialisation.  Weights and biases are drawn from
+        :math:`U(-a, a)` with :math:`a = \\sqrt{6 / (n_{in} + n_{out})}` (Glorot).
+    dtype : {np.float64, np.float32}, default=np.float64
+        Dtype of the parameters and of every array the layer computes.
+
+    Attributes
+    ----------
+    weights : ndarray of shape (n_inputs, n_neurons)
+    biases : ndarray of shape (1, n_neurons)
+        Kept 2-D as in the notebook.
+    output : ndarray of shape (n_samples, n_neurons)
+        Set by :meth:`forward`.
+    dweights, dbiases, dinputs : ndarray
+        Set by :meth:`backward`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmlp.layers import Dense
+    >>> dense = Dense(3, 2, weight_regularizer_l2=5e-4, random_state=0)
+    >>> dense.forward(np.ones((4, 3)))
+    >>> dense.output.shape
+    (4, 2)
+    >>> dense.backward(np.ones((4, 2)))
+    >>> dense.dweights.shape, dense.dbiases.shape, dense.dinputs.shape
+    ((3, 2), (1, 2), (4, 3))
+    """
+
+    _transient_extra = ("dweights", "dbiases")
+
+    def __init__(
+        self,
+        n_inputs,
+        n_neurons,
+        weight_regularizer_l1=0,
+        weight_regularizer_l2=0,
+        bias_regularizer_l1=0,
+        bias_regularizer_l2=0,
+        *,
+        random_state=None,
+        dtype=np.float64,
+    ):
+        for name, value in (("n_inputs", n_inputs), ("n_neurons", n_neurons)):
+            if not isinstance(value, Integral) or value < 1:
+                raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+        lambdas = {
+            "weight_regularizer_l1": weight_regularizer_l1,
+            "weight_regularizer_l2": weight_regularizer_l2,
+            "bias_regularizer_l1": bias_regularizer_l1,
+            "bias_regularizer_l2": bias_regularizer_l2,
+        }
+        for name, value in lambdas.items():
+            if not isinstance(value, Real) or not value >= 0 or not np.isfinite(value):
+                raise ValueError(
+                    f"{name} must be a finite non-negative number, got {value!r}."
+                )
+        dtype = np.dtype(dtype)
+        if dtype not in (np.float32, np.float64):
+            raise ValueError(f"dtype must be float32 or float64, got {dtype}.")
+        rng = check_random_state(random_state)
+        bound = np.sqrt(6.0 / (n_inputs + n_neurons))
+        self.weights = rng.uniform(-bound, bound, (n_inputs, n_neurons)).astype(dtype)
+        self.biases = rng.uniform(-bound, bound, (1, n_neurons)).astype(dtype)
+        self.weight_regularizer_l1 = float(weight_regularizer_l1)
+        self.weight_regularizer_l2 = float(weight_regularizer_l2)
+        self.bias_regularizer_l1 = float(bias_regularizer_l1)
+        self.bias_regularizer_l2 = float(bias_regularizer_l2)
+        self.__init_transient__()
+
+    def __init_transient__(self):
+        super().__init_transient__()
+        self.dweights = None
+        self.dbiases = None
+
+    @property
+    def dtype(self):
+        """Dtype of the parameters."""
+        return self.weights.dtype
+
+    def compute(self, inputs, out=None):
+        """Return ``inputs @ weights + biases`` without touching any attribute.
+
+        ``inputs`` may be a dense array or a scipy sparse matrix.
+        """
+        if sp.issparse(inputs):
+            product = inputs @ self.weights
+            if out is None:
+                out = np.asarray(product)
+            else:
+                out[...] = product
+        else:
+            out = np.matmul(inputs, self.weights, out=out)
+        out += self.biases
+        return out
+
+    def forward(self, inputs, training=True):
+        """Compute the layer's output and store it in ``self.output``.
+
+        Parameters
+        ----------
+        inputs : ndarray or sparse matrix of shape (n_samples, n_inputs)
+        training : bool, default=True
+            Accepted for the protocol; a Dense layer behaves the same either way.
+        """
+        self.inputs = inputs
+        out = self._workspace("output", (inputs.shape[0], self.weights.shape[1]),
+                              self.weights.dtype)
+        self.output = self.compute(inputs, out=out)
+
+    def backward(self, dvalues, *, need_dinputs=True):
+        """Gradients of the parameters (regularization included) and inputs.
+
+        Parameters
+        ----------
+        dvalues : ndarray of shape (n_samples, n_neurons)
+            Gradient of the loss with respect to ``self.output``.
+        need_dinputs : bool, default=True
+            ``False`` skips ``dinputs`` (the most expensive product for a first
+            layer, whose input gradient nobody reads).
+        """
+        if self.dweights is None or self.dweights.shape != self.weights.shape:
+            self.dweights = np.empty_like(self.weights)
+        if self.dbiases is None or self.dbiases.shape != self.biases.shape:
+            self.dbiases = np.empty_like(self.biases)
+        inputs = self.inputs
+        if sp.issparse(inputs):
+            self.dweights[...] = inputs.T @ dvalues
+        else:
+            np.matmul(inputs.T, dvalues, out=self.dweights)
+        np.sum(dvalues, axis=0, keepdims=True, out=self.dbiases)
+        self._add_regularization_gradients()
+        if need_dinputs:
+            out = self._workspace("dinputs", (dvalues.shape[0], self.weights.shape[0]),
+                                  self.weights.dtype)
+            self.dinputs = np.matmul(dvalues, self.weights.T, out=out)
+
+    def _add_regularization_gradients(self):
+        l1, l2 = self.weight_regularizer_l1, self.weight_regularizer_l2
+        if l1 > 0 or l2 > 0:
+            scratch = self._workspace("scratch_w", self.weights.shape, self.dtype)
+            add_penalty_gradient(self.weights, self.dweights, l1, l2, scratch)
+        l1, l2 = self.bias_regularizer_l1, self.bias_regularizer_l2
+        if l1 > 0 or l2 > 0:
+            scratch = self._workspace("scratch_b", self.biases.shape, self.dtype)
+            add_penalty_gradient(self.biases, self.dbiases, l1, l2, scratch)
+
+    def _bind(self, weights, biases, dweights, dbiases):
+        """Move the parameters and gradients into caller-owned arrays (views of
+        one flat vector, so an optimizer can update every layer in one step)."""
+        np.copyto(weights, self.weights)
+        np.copyto(biases, self.biases)
+        self.weights, self.biases = weights, biases
+        self.dweights, self.dbiases = dweights, dbiases
+
+    def __repr__(self):
+        n_inputs, n_neurons = self.weights.shape
+        return f"Dense({n_inputs}, {n_neurons})"
+
+
+class Dropout(_Block):
+    """Inverted dropout: zero each input with probability ``rate`` in training.
+
+    Kept units are scaled by :math:`1 / (1 - \\text{rate})`, so inference
+    (``training=False``) is the identity and fully deterministic.
+
+    Parameters
+    ----------
+    rate : float
+        Fraction of units dropped, in ``[0, 1)``.  As in the notebook, this is
+        the *drop* rate.
+    random_state : int, RandomState, Generator or None, default=None
+        Seeds the masks.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmlp.layers import Dropout
+    >>> dropout = Dropout(0.5, random_state=0)
+    >>> dropout.forward(np.ones((2, 4)))
+    >>> sorted(np.unique(dropout.output))
+    [np.float64(0.0), np.float64(2.0)]
+    >>> dropout.forward(np.ones((2, 4)), training=False)
+    >>> dropout.output
+    array([[1., 1., 1., 1.],
+           [1., 1., 1., 1.]])
+    """
+
+    _transient_extra = ("_rng",)
+
+    def __init__(self, rate, *, random_state=None):
+        if not isinstance(rate, Real) or not 0 <= rate < 1:
+            raise ValueError(f"rate must be in [0, 1), got {rate!r}.")
+        self.rate = float(rate)
+        self.random_state = random_state
+        self._rng = None
+        self.__init_transient__()
+
+    def compute(self, inputs, out=None):
+        """Inference: return ``inputs`` unchanged."""
+        if out is None:
+            return inputs
+        np.copyto(out, inputs)
+        return out
+
+    def forward(self, inputs, training=True):
+        """Drop units at random when ``training``; pass ``inputs`` through
+        otherwise.
+
+        Parameters
+        ----------
+        inputs : ndarray of shape (n_samples, n_units)
+        training : bool, default=True
+        """
+        self.inputs = inputs
+        self._active = training and self.rate > 0
+        if not self._active:
+            self.output = inputs
+            return
+        if self._rng is None:
+            self._rng = _as_generator(self.random_state)
+        dtype = inputs.dtype
+        keep = 1.0 - self.rate
+        draws = self._workspace("draws", inputs.shape, dtype)
+        self._rng.random(out=draws, dtype=dtype)
+        # The scaled mask is stored so that backward is one multiply.
+        mask = self._workspace("mask", inputs.shape, dtype)
+        np.less(draws, dtype.type(keep), out=mask)
+        mask *= dtype.type(1.0 / keep)
+        out = self._workspace("output", inputs.shape, dtype)
+        self.output = np.multiply(inputs, mask, out=out)
+
+    def backward(self, dvalues):
+        """Route the gradient through the kept units only."""
+        if not self._active:
+            self.dinputs = dvalues
+            return
+        mask = self._buffers["mask"][: dvalues.shape[0]]
+        out = self._workspace("dinputs", dvalues.shape, dvalues.dtype)
+        self.dinputs = np.multiply(dvalues, mask, out=out)
+
+    def __init_transient__(self):
+        super().__init_transient__()
+        self._active = False
+
+    def __repr__(self):
+        return f"Dropout({self.rate})"

@@ -1,0 +1,322 @@
+"""Optimizers with the design notebook's protocol and its defaults.
+
+Each optimizer is driven as in the notebook::
+
+    optimizer.pre_update_params()      # current_learning_rate from the decay
+    optimizer.update_params(layer)     # for every trainable layer
+    optimizer.post_update_params()     # iterations += 1
+
+with the learning-rate schedule
+
+.. math::
+
+    \\eta_t = \\frac{\\eta_0}{1 + \\text{decay} \\cdot t},
+
+``t`` being the number of completed steps (``iterations``).
+
+Unlike the notebook, the per-parameter state (momentums, caches) lives in the
+optimizer, keyed by the layer, not as attributes added to layers.  Updates are
+done in place with reused scratch buffers, and every scalar is cast to the
+parameters' dtype, so float32 training stays float32.
+
+``update_params`` accepts any object with ``weights``/``dweights`` and
+``biases``/``dbiases``, or one that lists its parameters through a
+``parameter_pairs()`` method returning ``(name, parameter, gradient)`` triples:
+the estimators pass their whole network that way, as one flat vector, so a step
+costs a handful of vectorized operations whatever the depth.
+"""
+
+import numpy as np
+
+__all__ = ["Optimizer", "SGD", "Adagrad", "RMSprop", "Adam"]
+
+
+def _parameter_pairs(layer):
+    if hasattr(layer, "parameter_pairs"):
+        return layer.parameter_pairs()
+    return (
+        ("weights", layer.weights, layer.dweights),
+        ("biases", layer.biases, layer.dbiases),
+    )
+
+
+class Optimizer:
+    """Base class: learning-rate decay, step counting and per-layer state.
+
+    Subclasses implement ``_step(param, grad, state, scratch)``, the update of
+    one parameter array, and name their state arrays in ``_state_names``.
+    """
+
+    _state_names = ()
+
+    def __init__(self, learning_rate, decay):
+        if not np.isfinite(learning_rate) or learning_rate <= 0:
+            raise ValueError(
+                f"learning_rate must be a finite positive number, got {learning_rate!r}."
+            )
+        if not np.isfinite(decay) or decay < 0:
+            raise ValueError(
+                f"decay must be a finite non-negative number, got {decay!r}."
+            )
+        self.learning_rate = learning_rate
+        self.current_learning_rate = learning_rate
+        self.decay = decay
+        self.iterations = 0
+        self._state = {}
+        self._scratch = {}
+
+    def pre_update_params(self):
+        """Set ``current_learning_rate = learning_rate / (1 + decay * t)``."""
+        if self.decay:
+            self.current_learning_rate = self.learning_rate / (
+                1.0 + self.decay * self.iterations
+            )
+
+    def update_params(self, layer):
+        """Update ``layer``'s parameters in place from its gradients."""
+        layer_state = self._state.setdefault(layer, {})
+        for name, param, grad in _parameter_pairs(layer):
+            state = layer_state.get(name)
+            if state is None or state[0].shape != param.shape or (
+                    state[0].dtype != param.dtype):
+                state = tuple(np.zeros_like(param) for _ in self._state_names)
+                layer_state[name] = state
+            # Scratch only lives within one step, so same-shaped parameters share it.
+            key = (param.shape, param.dtype)
+            scratch = self._scratch.get(key)
+            if scratch is None:
+                scratch = self._scratch[key] = np.empty_like(param)
+            self._step(param, grad, state, scratch)
+
+    def post_update_params(self):
+        """Count the step: ``iterations += 1``."""
+        self.iterations += 1
+
+    def reset(self):
+        """Forget the state (momentums, caches) and the step count."""
+        self.iterations = 0
+        self.current_learning_rate = self.learning_rate
+        self._state = {}
+        self._scratch = {}
+
+    def state_of(self, layer):
+        """The state arrays kept for ``layer``: ``{name: {state_name: array}}``."""
+        return {
+            name: dict(zip(self._state_names, arrays))
+            for name, arrays in self._state.get(layer, {}).items()
+        }
+
+    def _lr(self, dtype):
+        return dtype.type(self.current_learning_rate)
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state["_scratch"] = {}
+        return state
+
+    def __repr__(self):
+        params = ", ".join(f"{k}={getattr(self, k)!r}" for k in self._repr_names)
+        return f"{type(self).__name__}({params})"
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent with optional momentum.
+
+    .. math::
+
+        u \\leftarrow \\mu u - \\eta_t g, \\qquad \\theta \\leftarrow \\theta + u
+
+    (without momentum, :math:`\\theta \\leftarrow \\theta - \\eta_t g`).
+
+    Parameters
+    ----------
+    learning_rate : float, default=1.0
+    decay : float, default=0.0
+    momentum : float, default=0.0
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmlp.layers import Dense
+    >>> from skmlp.optimizers import SGD
+    >>> layer = Dense(1, 1)
+    >>> layer.weights[:] = 1.0
+    >>> layer.dweights = np.array([[0.5]]); layer.dbiases = np.array([[0.0]])
+    >>> sgd = SGD(learning_rate=0.1)
+    >>> sgd.pre_update_params(); sgd.update_params(layer); sgd.post_update_params()
+    >>> layer.weights
+    array([[0.95]])
+    """
+
+    _repr_names = ("learning_rate", "decay", "momentum")
+
+    def __init__(self, learning_rate=1.0, decay=0.0, momentum=0.0):
+        super().__init__(learning_rate, decay)
+        self.momentum = momentum
+
+    @property
+    def _state_names(self):
+        return ("momentums",) if self.momentum else ()
+
+    def _step(self, param, grad, state, scratch):
+        lr = self._lr(param.dtype)
+        if self.momentum:
+            (momentums,) = state
+            momentums *= param.dtype.type(self.momentum)
+            np.multiply(grad, lr, out=scratch)
+            momentums -= scratch
+            param += momentums
+        else:
+            np.multiply(grad, lr, out=scratch)
+            param -= scratch
+
+
+class _AdaptiveOptimizer(Optimizer):
+    """Shared tail of Adagrad and RMSprop: ``param -= lr * g / (sqrt(c) + eps)``."""
+
+    _state_names = ("cache",)
+
+    def _apply_cache(self, param, grad, cache, scratch):
+        dtype = param.dtype.type
+        np.sqrt(cache, out=scratch)
+        scratch += dtype(self.epsilon)
+        np.divide(grad, scratch, out=scratch)
+        scratch *= self._lr(param.dtype)
+        param -= scratch
+
+
+class Adagrad(_AdaptiveOptimizer):
+    """Adagrad: per-parameter steps shrink with the sum of squared gradients.
+
+    .. math::
+
+        c \\leftarrow c + g^2, \\qquad
+        \\theta \\leftarrow \\theta - \\eta_t \\frac{g}{\\sqrt{c} + \\epsilon}
+
+    Parameters
+    ----------
+    learning_rate : float, default=1.0
+    decay : float, default=0.0
+    epsilon : float, default=1e-7
+
+    Examples
+    --------
+    >>> from skmlp.optimizers import Adagrad
+    >>> Adagrad(learning_rate=0.5)
+    Adagrad(learning_rate=0.5, decay=0.0, epsilon=1e-07)
+    """
+
+    _repr_names = ("learning_rate", "decay", "epsilon")
+
+    def __init__(self, learning_rate=1.0, decay=0.0, epsilon=1e-7):
+        super().__init__(learning_rate, decay)
+        self.epsilon = epsilon
+
+    def _step(self, param, grad, state, scratch):
+        (cache,) = state
+        np.multiply(grad, grad, out=scratch)
+        cache += scratch
+        self._apply_cache(param, grad, cache, scratch)
+
+
+class RMSprop(_AdaptiveOptimizer):
+    """RMSprop: steps scaled by a moving average of squared gradients.
+
+    .. math::
+
+        c \\leftarrow \\rho c + (1 - \\rho) g^2, \\qquad
+        \\theta \\leftarrow \\theta - \\eta_t \\frac{g}{\\sqrt{c} + \\epsilon}
+
+    Parameters
+    ----------
+    learning_rate : float, default=0.001
+    decay : float, default=0.0
+    epsilon : float, default=1e-7
+    rho : float, default=0.9
+
+    Examples
+    --------
+    >>> from skmlp.optimizers import RMSprop
+    >>> RMSprop(rho=0.95)
+    RMSprop(learning_rate=0.001, decay=0.0, epsilon=1e-07, rho=0.95)
+    """
+
+    _repr_names = ("learning_rate", "decay", "epsilon", "rho")
+
+    def __init__(self, learning_rate=0.001, decay=0.0, epsilon=1e-7, rho=0.9):
+        super().__init__(learning_rate, decay)
+        self.epsilon = epsilon
+        self.rho = rho
+
+    def _step(self, param, grad, state, scratch):
+        (cache,) = state
+        dtype = param.dtype.type
+        cache *= dtype(self.rho)
+        np.multiply(grad, grad, out=scratch)
+        scratch *= dtype(1 - self.rho)
+        cache += scratch
+        self._apply_cache(param, grad, cache, scratch)
+
+
+class Adam(Optimizer):
+    """Adam: bias-corrected moving averages of the gradient and its square.
+
+    .. math::
+
+        m \\leftarrow \\beta_1 m + (1 - \\beta_1) g, \\quad
+        v \\leftarrow \\beta_2 v + (1 - \\beta_2) g^2, \\quad
+        \\theta \\leftarrow \\theta - \\eta_t
+            \\frac{m / (1 - \\beta_1^{t+1})}{\\sqrt{v / (1 - \\beta_2^{t+1})}
+            + \\epsilon}
+
+    Parameters
+    ----------
+    learning_rate : float, default=0.001
+    decay : float, default=0.0
+    epsilon : float, default=1e-7
+    beta_1 : float, default=0.9
+    beta_2 : float, default=0.999
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmlp.layers import Dense
+    >>> from skmlp.optimizers import Adam
+    >>> layer = Dense(1, 1)
+    >>> layer.weights[:] = 1.0
+    >>> layer.dweights = np.array([[0.5]]); layer.dbiases = np.array([[0.0]])
+    >>> adam = Adam(learning_rate=0.1)
+    >>> adam.pre_update_params(); adam.update_params(layer); adam.post_update_params()
+    >>> np.round(layer.weights, 6)  # the first step moves by about lr
+    array([[0.9]])
+    """
+
+    _repr_names = ("learning_rate", "decay", "epsilon", "beta_1", "beta_2")
+    _state_names = ("momentums", "cache")
+
+    def __init__(self, learning_rate=0.001, decay=0.0, epsilon=1e-7, beta_1=0.9,
+                 beta_2=0.999):
+        super().__init__(learning_rate, decay)
+        self.epsilon = epsilon
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+
+    def _step(self, param, grad, state, scratch):
+        momentums, cache = state
+        dtype = param.dtype.type
+        t = self.iterations + 1
+        momentums *= dtype(self.beta_1)
+        np.multiply(grad, dtype(1 - self.beta_1), out=scratch)
+        momentums += scratch
+        cache *= dtype(self.beta_2)
+        np.multiply(grad, grad, out=scratch)
+        scratch *= dtype(1 - self.beta_2)
+        cache += scratch
+        # sqrt(v / (1 - b2^t)) + eps, then m / that, scaled by lr / (1 - b1^t):
+        # the bias corrections folded into two scalars instead of two arrays.
+        np.sqrt(cache, out=scratch)
+        scratch *= dtype(1 / np.sqrt(1 - self.beta_2**t))
+        scratch += dtype(self.epsilon)
+        np.divide(momentums, scratch, out=scratch)
+        scratch *= dtype(self.current_learning_rate / (1 - self.beta_1**t))
+        param -= scratch
