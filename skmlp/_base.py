@@ -27,6 +27,7 @@ from sklearn.utils.validation import (
 
 from . import __version__
 from ._network import ACTIVATIONS, Network
+from ._threads import blas_threads_for
 from ._training import EpochLog, run_epochs
 from .optimizers import SGD, Adagrad, Adam, RMSprop
 
@@ -44,7 +45,10 @@ class _BaseMLPClassifier(ClassifierMixin, BaseEstimator):
     """Everything the two classifiers share; subclasses encode the targets."""
 
     _parameter_constraints = {
-        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+        "hidden_layer_sizes": [
+            "array-like",
+            Interval(Integral, 1, None, closed="left"),
+        ],
         "activation": [StrOptions(set(ACTIVATIONS))],
         **{name: list(_LAMBDA) for name in REGULARIZERS},
         "dropout": [Interval(Real, 0, 1, closed="left")],
@@ -132,7 +136,8 @@ class _BaseMLPClassifier(ClassifierMixin, BaseEstimator):
 
     # -- public API ------------------------------------------------------------
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None,
+            sample_weight_val=None):
         """Train the network on ``(X, y)`` for up to ``max_iter`` epochs.
 
         Parameters
@@ -144,13 +149,28 @@ class _BaseMLPClassifier(ClassifierMixin, BaseEstimator):
             Target labels.
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weights of the samples in the data loss.
+        X_val : {array-like, sparse matrix} of shape (n_val, n_features), \
+                default=None
+            Validation data, evaluated after every epoch (accuracy into
+            ``validation_scores_``, data loss into ``validation_loss_curve_``).
+            With ``early_stopping=True`` it replaces the internal
+            ``validation_fraction`` split. It is used as given: inside a
+            :class:`~sklearn.pipeline.Pipeline` the preceding steps do not
+            transform it.
+        y_val : array-like of shape (n_val,) or (n_val, n_labels), default=None
+            Labels of ``X_val``; required with it.
+        sample_weight_val : array-like of shape (n_val,), default=None
+            Weights of the validation samples in the validation score and loss.
 
         Returns
         -------
         self : object
             The fitted estimator.
         """
-        return self._fit(X, y, sample_weight, incremental=False, classes=None)
+        return self._fit(
+            X, y, sample_weight, incremental=False, classes=None,
+            validation_data=(X_val, y_val, sample_weight_val),
+        )
 
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, classes=None, sample_weight=None):
@@ -173,7 +193,10 @@ class _BaseMLPClassifier(ClassifierMixin, BaseEstimator):
         self : object
             The estimator.
         """
-        return self._fit(X, y, sample_weight, incremental=True, classes=classes)
+        return self._fit(
+            X, y, sample_weight, incremental=True, classes=classes,
+            validation_data=(None, None, None),
+        )
 
     def predict(self, X):
         """Predict the label(s) of each sample.
@@ -261,8 +284,16 @@ class _BaseMLPClassifier(ClassifierMixin, BaseEstimator):
     @property
     def validation_scores_(self):
         """list of float or None: validation accuracy of each epoch."""
-        scores = self._log.curve("validation_score")
-        return scores if any(s is not None for s in scores) else None
+        return self._validation_curve("validation_score")
+
+    @property
+    def validation_loss_curve_(self):
+        """list of float or None: validation data loss of each epoch."""
+        return self._validation_curve("validation_loss")
+
+    def _validation_curve(self, key):
+        values = self._log.curve(key)
+        return values if any(v is not None for v in values) else None
 
     def __sklearn_is_fitted__(self):
         return hasattr(self, "_network")
@@ -290,7 +321,7 @@ class _BaseMLPClassifier(ClassifierMixin, BaseEstimator):
         super().__setstate__(state)
 
     # -- fitting -------------------------------------------------------------
-    def _fit(self, X, y, sample_weight, *, incremental, classes):
+    def _fit(self, X, y, sample_weight, *, incremental, classes, validation_data):
         # Everything that can fail runs before the model changes; the input
         # validation's own side effects (n_features_in_, feature_names_in_) are
         # rolled back if anything fails.
@@ -300,7 +331,9 @@ class _BaseMLPClassifier(ClassifierMixin, BaseEstimator):
             if key in self.__dict__
         }
         try:
-            plan = self._plan_fit(X, y, sample_weight, incremental, classes)
+            plan = self._plan_fit(
+                X, y, sample_weight, incremental, classes, validation_data
+            )
         except BaseException:
             for key in ("n_features_in_", "feature_names_in_"):
                 self.__dict__.pop(key, None)
@@ -310,7 +343,7 @@ class _BaseMLPClassifier(ClassifierMixin, BaseEstimator):
         self._train(plan, incremental)
         return self
 
-    def _plan_fit(self, X, y, sample_weight, incremental, classes):
+    def _plan_fit(self, X, y, sample_weight, incremental, classes, validation_data):
         continuing = (incremental or self.warm_start) and self.__sklearn_is_fitted__()
         X, y = validate_data(
             self,
@@ -331,7 +364,6 @@ class _BaseMLPClassifier(ClassifierMixin, BaseEstimator):
         if incremental and classes is None and not continuing:
             raise ValueError("classes must be passed on the first call to partial_fit.")
         plan.update(self._encode_targets(y, classes, continuing=continuing))
-        Y = plan["Y"]
 
         weights = None
         if sample_weight is not None:
@@ -369,8 +401,9 @@ class _BaseMLPClassifier(ClassifierMixin, BaseEstimator):
             np.iinfo(np.int32).max, size=3
         )
         plan["init_seed"], split_seed, plan["train_seed"] = seeds
-        plan["validation"] = None
-        if self.early_stopping and not incremental:
+        plan["validation"] = self._check_validation_data(plan, *validation_data)
+        plan["early_stopping"] = self.early_stopping and not incremental
+        if plan["early_stopping"] and plan["validation"] is None:
             plan.update(self._split_validation(plan, split_seed))
         n_train = plan["X"].shape[0]
         plan["batch_size"] = self._resolve_batch_size(n_train)
@@ -413,14 +446,25 @@ class _BaseMLPClassifier(ClassifierMixin, BaseEstimator):
         self.n_outputs_ = plan["n_outputs"]
 
     def _train(self, plan, incremental):
-        early_stopping = plan["validation"] is not None
+        early_stopping = plan["early_stopping"]
         if early_stopping:
             self.best_loss_ = None
-            if self.best_validation_score_ is None:
-                self.best_validation_score_ = -np.inf
         elif self.best_loss_ is None:
             self.best_loss_ = np.inf
-        outcome = run_epochs(
+        if plan["validation"] is not None and self.best_validation_score_ is None:
+            self.best_validation_score_ = -np.inf
+        with blas_threads_for(plan["layer_sizes"], plan["batch_size"]):
+            outcome = self._run_epochs(plan, incremental)
+        if self.best_validation_score_ is not None and not np.isfinite(
+                self.best_validation_score_):
+            self.best_validation_score_ = None
+        if not early_stopping and not np.isfinite(self.best_loss_):
+            self.best_loss_ = None  # no epoch completed
+        self.loss_ = self._log.records[-1]["loss"] if self._log.records else None
+        return outcome
+
+    def _run_epochs(self, plan, incremental):
+        return run_epochs(
             self,
             network=self._network,
             optimizer=self._optimizer,
@@ -428,18 +472,13 @@ class _BaseMLPClassifier(ClassifierMixin, BaseEstimator):
             Y=plan["Y"],
             sample_weight=plan["sample_weight"],
             validation=plan["validation"],
+            early_stopping=plan["early_stopping"],
             batch_size=plan["batch_size"],
             max_epochs=1 if incremental else self.max_iter,
             shuffle=self.shuffle,
             generator=np.random.default_rng(plan["train_seed"]),
             stop_on_convergence=not incremental,
         )
-        if early_stopping and not np.isfinite(self.best_validation_score_):
-            self.best_validation_score_ = None
-        if not early_stopping and not np.isfinite(self.best_loss_):
-            self.best_loss_ = None if not self._log.records else self.best_loss_
-        self.loss_ = self._log.records[-1]["loss"] if self._log.records else None
-        return outcome
 
     # -- helpers for planning --------------------------------------------------
     def _hidden_sizes(self):
@@ -512,6 +551,39 @@ class _BaseMLPClassifier(ClassifierMixin, BaseEstimator):
                 "Only one class has a positive sample_weight; a classifier needs "
                 "samples of at least two classes."
             )
+
+    def _check_validation_data(self, plan, X_val, y_val, sample_weight_val):
+        """Validate user-given validation data against the training data."""
+        if X_val is None and y_val is None:
+            if sample_weight_val is not None:
+                raise ValueError("sample_weight_val was given without X_val, y_val.")
+            return None
+        if X_val is None or y_val is None:
+            raise ValueError("X_val and y_val must be given together.")
+        X_val = validate_data(
+            self,
+            X_val,
+            reset=False,
+            accept_sparse=["csr", "csc"],
+            dtype=[np.float64, np.float32],
+        )
+        X_val = X_val.astype(plan["X"].dtype, copy=False)
+        Y_val = self._encode_known(y_val, plan["fitted_targets"])
+        if len(Y_val) != X_val.shape[0]:
+            raise ValueError(
+                f"X_val and y_val have different numbers of samples: "
+                f"{X_val.shape[0]} and {len(Y_val)}."
+            )
+        weights = None
+        if sample_weight_val is not None:
+            weights = _check_sample_weight(
+                sample_weight_val, X_val, dtype=X_val.dtype, ensure_non_negative=True
+            )
+            if not (np.all(np.isfinite(weights)) and weights.sum() > 0):
+                raise ValueError(
+                    "sample_weight_val must be finite with a positive sum."
+                )
+        return X_val, Y_val, weights
 
     def _split_validation(self, plan, seed):
         X, Y, weights = plan["X"], plan["Y"], plan["sample_weight"]

@@ -40,7 +40,8 @@ class BinaryMLPClassifier(_BaseMLPClassifier):
     _output = "sigmoid"
 
     # -- targets ---------------------------------------------------------------
-    def _encode_targets(self, y, classes, *, continuing):
+    @staticmethod
+    def _prepare_targets(y):
         if sp.issparse(y):
             y = y.toarray()
         y = np.asarray(y)
@@ -54,18 +55,13 @@ class BinaryMLPClassifier(_BaseMLPClassifier):
                 f"is {y_type}. Use MulticlassMLPClassifier for targets with more "
                 "than two classes."
             )
+        return y, y_type
+
+    def _encode_targets(self, y, classes, *, continuing):
+        y, y_type = self._prepare_targets(y)
         multilabel = y_type == "multilabel-indicator"
         if continuing:
             binarizer = self._label_binarizer
-            was_multilabel = binarizer.y_type_ == "multilabel-indicator"
-            if multilabel != was_multilabel or (
-                multilabel and y.shape[1] != len(binarizer.classes_)
-            ):
-                raise ValueError(
-                    f"y is {y_type} with shape {y.shape}, but the model was "
-                    f"trained on {binarizer.y_type_} targets with classes "
-                    f"{binarizer.classes_.tolist()}."
-                )
             if classes is not None and not np.array_equal(
                 unique_labels(classes), binarizer.classes_
             ):
@@ -73,8 +69,6 @@ class BinaryMLPClassifier(_BaseMLPClassifier):
                     f"classes={list(classes)!r} is not the same as on the first "
                     f"call, {binarizer.classes_.tolist()}."
                 )
-            if not multilabel:
-                _check_known_labels(y, binarizer.classes_)
         else:
             binarizer = LabelBinarizer()
             if classes is not None and not multilabel:
@@ -86,12 +80,11 @@ class BinaryMLPClassifier(_BaseMLPClassifier):
                         "MulticlassMLPClassifier for more than two classes."
                     )
                 binarizer.fit(classes)
-                _check_known_labels(y, binarizer.classes_)
             else:
                 binarizer.fit(y)
             if not multilabel and len(binarizer.classes_) < 2:
                 raise _single_class_error(binarizer.classes_)
-        Y = binarizer.transform(y).astype(np.float64)
+        Y = self._binarize(binarizer, y, y_type)
         return {
             "Y": Y,
             "n_outputs": Y.shape[1],
@@ -102,6 +95,29 @@ class BinaryMLPClassifier(_BaseMLPClassifier):
                 "_label_binarizer": binarizer,
             },
         }
+
+    def _encode_known(self, y, fitted_targets):
+        y, y_type = self._prepare_targets(y)
+        return self._binarize(fitted_targets["_label_binarizer"], y, y_type)
+
+    @staticmethod
+    def _binarize(binarizer, y, y_type):
+        """0/1 targets of ``y`` under a fitted binarizer, checking that ``y``
+        is of the kind and the labels it was fitted on."""
+        if hasattr(binarizer, "y_type_"):
+            fitted_multilabel = binarizer.y_type_ == "multilabel-indicator"
+            multilabel = y_type == "multilabel-indicator"
+            if multilabel != fitted_multilabel or (
+                multilabel and y.shape[1] != len(binarizer.classes_)
+            ):
+                raise ValueError(
+                    f"y is {y_type} with shape {y.shape}, but the model was "
+                    f"trained on {binarizer.y_type_} targets with classes "
+                    f"{binarizer.classes_.tolist()}."
+                )
+            if not multilabel:
+                _check_known_labels(y, binarizer.classes_)
+        return binarizer.transform(y).astype(np.float64)
 
     def _accuracy(self, proba, Y, sample_weight):
         correct = np.all((proba > 0.5) == (Y > 0.5), axis=1)
@@ -199,7 +215,8 @@ class MulticlassMLPClassifier(_BaseMLPClassifier):
     _output = "softmax"
 
     # -- targets ---------------------------------------------------------------
-    def _encode_targets(self, y, classes, *, continuing):
+    @staticmethod
+    def _prepare_targets(y):
         if sp.issparse(y):
             raise ValueError(
                 "MulticlassMLPClassifier expects a 1-D y of class labels, got a "
@@ -215,22 +232,25 @@ class MulticlassMLPClassifier(_BaseMLPClassifier):
                 )
             y = column_or_1d(y, warn=True)
         check_classification_targets(y)
+        return y
+
+    def _encode_targets(self, y, classes, *, continuing):
+        y = self._prepare_targets(y)
         if continuing:
             known = self.classes_
-            if classes is not None and not np.array_equal(unique_labels(classes), known):
+            same = classes is None or np.array_equal(unique_labels(classes), known)
+            if not same:
                 raise ValueError(
                     f"classes={list(classes)!r} is not the same as on the first "
                     f"call, {known.tolist()}."
                 )
-            _check_known_labels(y, known)
         elif classes is not None:
             known = unique_labels(classes)
-            _check_known_labels(y, known)
         else:
             known = unique_labels(y)
         if len(known) < 2:
             raise _single_class_error(known)
-        codes = np.searchsorted(known, y).astype(np.intp)
+        codes = self._codes(y, known)
         return {
             "Y": codes,
             "n_outputs": len(known),
@@ -238,6 +258,14 @@ class MulticlassMLPClassifier(_BaseMLPClassifier):
             "class_codes": codes,
             "fitted_targets": {"classes_": known},
         }
+
+    def _encode_known(self, y, fitted_targets):
+        return self._codes(self._prepare_targets(y), fitted_targets["classes_"])
+
+    @staticmethod
+    def _codes(y, classes):
+        _check_known_labels(y, classes)
+        return np.searchsorted(classes, y).astype(np.intp)
 
     def _accuracy(self, proba, Y, sample_weight):
         return _weighted_mean(proba.argmax(axis=1) == Y, sample_weight)

@@ -16,7 +16,10 @@ from .layers import Dense, Dropout
 from .losses import SigmoidBinaryCrossentropy, SoftmaxCategoricalCrossentropy
 
 ACTIVATIONS = {"relu": ReLU, "tanh": Tanh, "sigmoid": Sigmoid, "identity": Identity}
-HEADS = {"sigmoid": SigmoidBinaryCrossentropy, "softmax": SoftmaxCategoricalCrossentropy}
+HEADS = {
+    "sigmoid": SigmoidBinaryCrossentropy,
+    "softmax": SoftmaxCategoricalCrossentropy,
+}
 
 
 class Network:

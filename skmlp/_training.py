@@ -107,6 +107,18 @@ def update_no_improvement(model, record, early_stopping):
     return model._no_improvement_count > model.n_iter_no_change, improved
 
 
+def evaluate(model, network, validation):
+    """Accuracy and data loss of the network on ``(X, Y, weights)``."""
+    X_val, Y_val, w_val = validation
+    proba = network.predict_proba(X_val)
+    return {
+        "validation_score": model._accuracy(proba, Y_val, w_val),
+        "validation_loss": float(
+            network.head.loss.calculate(proba, Y_val, sample_weight=w_val)
+        ),
+    }
+
+
 def format_epoch(record, epoch):
     """The design notebook's per-epoch line."""
     accuracy = record["accuracy"]
@@ -130,6 +142,7 @@ def run_epochs(
     Y,
     sample_weight,
     validation,
+    early_stopping,
     batch_size,
     max_epochs,
     shuffle,
@@ -140,13 +153,14 @@ def run_epochs(
 
     ``model`` is the estimator: it supplies the stopping parameters and
     ``_accuracy``, and receives ``n_iter_``, ``t_``, the best scores and one
-    :class:`EpochLog` record per epoch.  Never leaves non-finite weights:
+    :class:`EpochLog` record per epoch.  ``validation`` is ``(X, Y, weights)``
+    or ``None``; it is scored every epoch, and with ``early_stopping`` it
+    decides when to stop and which weights to keep.  Never leaves non-finite weights:
     an epoch whose loss or weights are not finite is undone.  ``Ctrl-C`` ends
     training with a warning and a usable model.
     """
     network.seed_dropout(generator)
     batches = Batches(X, Y, sample_weight, batch_size, shuffle, generator)
-    early_stopping = validation is not None
     best_params = network.params.copy() if early_stopping else None
     track_accuracy = bool(model.verbose)
     epochs_run = 0
@@ -183,7 +197,7 @@ def run_epochs(
                         "learning_rate_decay) and scale X, e.g. with "
                         "StandardScaler.",
                         ConvergenceWarning,
-                        stacklevel=6,
+                        stacklevel=7,
                     )
                     stopped = True
                     break
@@ -197,12 +211,15 @@ def run_epochs(
                     "accuracy": correct / weight_sum if track_accuracy else None,
                     "learning_rate": float(optimizer.current_learning_rate),
                     "validation_score": None,
+                    "validation_loss": None,
                 }
-                if early_stopping:
-                    X_val, Y_val, w_val = validation
-                    record["validation_score"] = model._accuracy(
-                        network.predict_proba(X_val), Y_val, w_val
-                    )
+                if validation is not None:
+                    record.update(evaluate(model, network, validation))
+                    if not early_stopping:
+                        # With early stopping the stopping rule keeps the best.
+                        model.best_validation_score_ = max(
+                            model.best_validation_score_, record["validation_score"]
+                        )
                 model._log.append(record)
                 if model.verbose:
                     print(format_epoch(record, model.n_iter_))
@@ -219,7 +236,7 @@ def run_epochs(
                     stopped = True
                     break
         except KeyboardInterrupt:
-            warnings.warn("Training interrupted by user.", stacklevel=6)
+            warnings.warn("Training interrupted by user.", stacklevel=7)
             stopped = True
     if early_stopping and model._log.records:
         network.params[...] = best_params
@@ -229,6 +246,6 @@ def run_epochs(
             f"Stochastic Optimizer: Maximum iterations ({max_epochs}) reached and "
             "the optimization hasn't converged yet.",
             ConvergenceWarning,
-            stacklevel=6,
+            stacklevel=7,
         )
     return epochs_run

@@ -52,7 +52,8 @@ class Loss(_Block):
     >>> from skmlp.losses import CategoricalCrossentropy
     >>> layer = Dense(2, 2, weight_regularizer_l1=0.1)
     >>> loss = CategoricalCrossentropy()
-    >>> bool(np.isclose(loss.regularization_loss(layer), 0.1 * abs(layer.weights).sum()))
+    >>> expected = 0.1 * abs(layer.weights).sum()
+    >>> bool(np.isclose(loss.regularization_loss(layer), expected))
     True
     """
 

@@ -52,7 +52,8 @@ class Optimizer:
     def __init__(self, learning_rate, decay):
         if not np.isfinite(learning_rate) or learning_rate <= 0:
             raise ValueError(
-                f"learning_rate must be a finite positive number, got {learning_rate!r}."
+                "learning_rate must be a finite positive number, "
+                f"got {learning_rate!r}."
             )
         if not np.isfinite(decay) or decay < 0:
             raise ValueError(
