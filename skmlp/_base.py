@@ -26,6 +26,7 @@ from sklearn.utils.validation import (
 )
 
 from . import __version__
+from ._callbacks import CallbackSupportMixin, fit_callbacks
 from ._network import ACTIVATIONS, Network
 from ._threads import blas_threads_for
 from ._training import EpochLog, run_epochs
@@ -41,7 +42,7 @@ REGULARIZERS = (
 _LAMBDA = [Interval(Real, 0, None, closed="left"), "array-like"]
 
 
-class _BaseMLPClassifier(ClassifierMixin, BaseEstimator):
+class _BaseMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
     """Everything the two classifiers share; subclasses encode the targets."""
 
     _parameter_constraints = {
@@ -359,7 +360,7 @@ class _BaseMLPClassifier(ClassifierMixin, BaseEstimator):
             X = X.tocsr()
         if continuing:
             X = X.astype(self._network.dtype, copy=False)
-        plan = {"X": X, "continuing": continuing}
+        plan = {"X": X, "y": y, "continuing": continuing}
 
         if incremental and classes is None and not continuing:
             raise ValueError("classes must be passed on the first call to partial_fit.")
@@ -464,6 +465,11 @@ class _BaseMLPClassifier(ClassifierMixin, BaseEstimator):
         return outcome
 
     def _run_epochs(self, plan, incremental):
+        max_epochs = 1 if incremental else self.max_iter
+        n_batches = -(-plan["X"].shape[0] // plan["batch_size"])
+        callbacks = fit_callbacks(
+            self, plan["X"], plan["y"], plan["sample_weight"], max_epochs, n_batches
+        )
         return run_epochs(
             self,
             network=self._network,
@@ -474,10 +480,11 @@ class _BaseMLPClassifier(ClassifierMixin, BaseEstimator):
             validation=plan["validation"],
             early_stopping=plan["early_stopping"],
             batch_size=plan["batch_size"],
-            max_epochs=1 if incremental else self.max_iter,
+            max_epochs=max_epochs,
             shuffle=self.shuffle,
             generator=np.random.default_rng(plan["train_seed"]),
             stop_on_convergence=not incremental,
+            callbacks=callbacks,
         )
 
     # -- helpers for planning --------------------------------------------------
@@ -613,6 +620,7 @@ class _BaseMLPClassifier(ClassifierMixin, BaseEstimator):
         val.sort()
         return {
             "X": X[train],
+            "y": plan["y"][train],
             "Y": Y[train],
             "sample_weight": None if weights is None else weights[train],
             "validation": (

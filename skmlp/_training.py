@@ -13,6 +13,8 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 
+from ._callbacks import NoCallbacks
+
 
 class EpochLog:
     """One record (a dict of plain floats) per completed epoch."""
@@ -148,6 +150,7 @@ def run_epochs(
     shuffle,
     generator,
     stop_on_convergence,
+    callbacks=None,
 ):
     """Train ``network`` for up to ``max_epochs`` epochs, logging into ``model``.
 
@@ -155,10 +158,12 @@ def run_epochs(
     ``_accuracy``, and receives ``n_iter_``, ``t_``, the best scores and one
     :class:`EpochLog` record per epoch.  ``validation`` is ``(X, Y, weights)``
     or ``None``; it is scored every epoch, and with ``early_stopping`` it
-    decides when to stop and which weights to keep.  Never leaves non-finite weights:
+    decides when to stop and which weights to keep.  ``callbacks`` (see
+    :mod:`skmlp._callbacks`) hears every epoch and batch and may ask to stop.  Never leaves non-finite weights:
     an epoch whose loss or weights are not finite is undone.  ``Ctrl-C`` ends
     training with a warning and a usable model.
     """
+    callbacks = NoCallbacks() if callbacks is None else callbacks
     network.seed_dropout(generator)
     batches = Batches(X, Y, sample_weight, batch_size, shuffle, generator)
     best_params = network.params.copy() if early_stopping else None
@@ -172,8 +177,11 @@ def run_epochs(
             for _ in range(max_epochs):
                 start_params = network.params.copy()
                 loss_sum = weight_sum = correct = 0.0
+                stop_requested = False
+                callbacks.epoch_begin()
                 for X_batch, Y_batch, w_batch in batches:
                     loss = network.train_step(X_batch, Y_batch, w_batch, optimizer)
+                    stop_requested |= callbacks.batch_end()
                     weight = len(Y_batch) if w_batch is None else float(w_batch.sum())
                     loss_sum += float(loss) * weight
                     weight_sum += weight
@@ -226,6 +234,10 @@ def run_epochs(
                 stop, improved = update_no_improvement(model, record, early_stopping)
                 if improved:
                     best_params[...] = network.params
+                stop_requested |= callbacks.epoch_end()
+                if stop_requested:
+                    stopped = True
+                    break
                 if stop and stop_on_convergence:
                     if model.verbose:
                         what = "Validation score" if early_stopping else "Training loss"
@@ -241,6 +253,7 @@ def run_epochs(
     if early_stopping and model._log.records:
         network.params[...] = best_params
     network.release_buffers()
+    callbacks.fit_end()
     if stop_on_convergence and not stopped and epochs_run == max_epochs:
         warnings.warn(
             f"Stochastic Optimizer: Maximum iterations ({max_epochs}) reached and "
