@@ -159,9 +159,11 @@ def run_epochs(
     :class:`EpochLog` record per epoch.  ``validation`` is ``(X, Y, weights)``
     or ``None``; it is scored every epoch, and with ``early_stopping`` it
     decides when to stop and which weights to keep.  ``callbacks`` (see
-    :mod:`skmlp._callbacks`) hears every epoch and batch and may ask to stop.  Never leaves non-finite weights:
-    an epoch whose loss or weights are not finite is undone.  ``Ctrl-C`` ends
-    training with a warning and a usable model.
+    :mod:`skmlp._callbacks`) hears every epoch and batch and may ask to stop.
+
+    Never leaves non-finite weights: an epoch whose loss or weights are not
+    finite is undone.  ``Ctrl-C`` ends training with a warning and a usable
+    model.
     """
     callbacks = NoCallbacks() if callbacks is None else callbacks
     network.seed_dropout(generator)
