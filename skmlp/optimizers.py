@@ -111,9 +111,24 @@ class Optimizer:
         return dtype.type(self.current_learning_rate)
 
     def __getstate__(self):
+        # Scratch is rebuilt on the next step.  The state dict is keyed by layer
+        # objects, which formats like skops (JSON keys) cannot store, so it is
+        # saved as (layer, state) pairs.
         state = self.__dict__.copy()
         state["_scratch"] = {}
+        state["_state"] = [
+            [layer, {name: list(arrays) for name, arrays in per_layer.items()}]
+            for layer, per_layer in self._state.items()
+        ]
         return state
+
+    def __setstate__(self, state):
+        pairs = state.pop("_state", [])
+        self.__dict__.update(state)
+        self._state = {
+            layer: {name: tuple(arrays) for name, arrays in per_layer.items()}
+            for layer, per_layer in pairs
+        }
 
     def __repr__(self):
         params = ", ".join(f"{k}={getattr(self, k)!r}" for k in self._repr_names)
