@@ -186,7 +186,10 @@ class Softmax(_Activation):
     def compute(self, inputs, out=None):
         """Return the row-wise softmax of ``inputs``."""
         row_max = inputs.max(axis=1, keepdims=True)
-        out = np.subtract(inputs, row_max, out=out)
+        # A row spanning more than the float range overflows to -inf here,
+        # which exp maps exactly to 0: the warning would be noise.
+        with np.errstate(over="ignore"):
+            out = np.subtract(inputs, row_max, out=out)
         np.exp(out, out=out)
         out /= out.sum(axis=1, keepdims=True)
         return out

@@ -78,8 +78,7 @@ class Optimizer:
         layer_state = self._state.setdefault(layer, {})
         for name, param, grad in _parameter_pairs(layer):
             state = layer_state.get(name)
-            if state is None or state[0].shape != param.shape or (
-                    state[0].dtype != param.dtype):
+            if not self._state_fits(state, param):
                 state = tuple(np.zeros_like(param) for _ in self._state_names)
                 layer_state[name] = state
             # Scratch only lives within one step, so same-shaped parameters share it.
@@ -88,6 +87,13 @@ class Optimizer:
             if scratch is None:
                 scratch = self._scratch[key] = np.empty_like(param)
             self._step(param, grad, state, scratch)
+
+    def _state_fits(self, state, param):
+        """Whether stored state can continue for ``param`` (same kind, shape and
+        dtype); otherwise it starts again from zeros."""
+        if state is None or len(state) != len(self._state_names):
+            return False
+        return all(a.shape == param.shape and a.dtype == param.dtype for a in state)
 
     def post_update_params(self):
         """Count the step: ``iterations += 1``."""
