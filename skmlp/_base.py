@@ -7,6 +7,7 @@ and reads predictions back from the same network.
 """
 
 import warnings
+from contextlib import contextmanager
 from numbers import Integral, Real
 
 import numpy as np
@@ -293,8 +294,12 @@ class _BaseMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         return self._validation_curve("validation_loss")
 
     def _validation_curve(self, key):
+        # Epochs trained without validation data (a warm start or partial_fit
+        # after a fit with X_val) are NaN, so the curve stays a list of floats.
         values = self._log.curve(key)
-        return values if any(v is not None for v in values) else None
+        if all(v is None for v in values):
+            return None
+        return [np.nan if v is None else v for v in values]
 
     def __sklearn_is_fitted__(self):
         return hasattr(self, "_network")
@@ -386,6 +391,12 @@ class _BaseMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             if np.all(weights == weights[0]):
                 weights = None  # uniform weights: the unweighted mean is the same
         plan["sample_weight"] = weights
+        # What the user passed, for callbacks that score the model: class
+        # weights shape the loss, not the reported scores.
+        plan["user_sample_weight"] = (
+            None if sample_weight is None
+            else _check_sample_weight(sample_weight, X, dtype=X.dtype)
+        )
 
         plan["regularization"] = self._layer_regularization()
         hidden = self._hidden_sizes()
@@ -468,7 +479,12 @@ class _BaseMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         max_epochs = 1 if incremental else self.max_iter
         n_batches = -(-plan["X"].shape[0] // plan["batch_size"])
         callbacks = fit_callbacks(
-            self, plan["X"], plan["y"], plan["sample_weight"], max_epochs, n_batches
+            self,
+            plan["X"],
+            plan["y"],
+            plan["user_sample_weight"],
+            max_epochs,
+            n_batches,
         )
         return run_epochs(
             self,
@@ -508,7 +524,13 @@ class _BaseMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             if isinstance(value, Real):
                 values = [float(value)] * n_layers
             else:
-                values = np.asarray(value, dtype=float).ravel().tolist()
+                try:
+                    values = np.asarray(value, dtype=float).ravel().tolist()
+                except (TypeError, ValueError) as error:
+                    raise InvalidParameterError(
+                        f"The '{name}' parameter of {type(self).__name__} must be "
+                        f"a number or a sequence of numbers, got {value!r}."
+                    ) from error
                 if len(values) != n_layers:
                     raise InvalidParameterError(
                         f"The '{name}' parameter of {type(self).__name__} must be "
@@ -544,6 +566,12 @@ class _BaseMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
                 "balanced", classes=classes[present], y=labels
             )
         else:
+            unknown = [key for key in self.class_weight if key not in set(classes)]
+            if unknown:
+                raise ValueError(
+                    f"class_weight names labels that are not classes of y: "
+                    f"{unknown}; the classes are {classes.tolist()}."
+                )
             weight_per_class = compute_class_weight(
                 self.class_weight, classes=classes, y=labels
             )
@@ -567,15 +595,17 @@ class _BaseMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             return None
         if X_val is None or y_val is None:
             raise ValueError("X_val and y_val must be given together.")
-        X_val = validate_data(
-            self,
-            X_val,
-            reset=False,
-            accept_sparse=["csr", "csc"],
-            dtype=[np.float64, np.float32],
-        )
+        with _naming("X_val"):
+            X_val = validate_data(
+                self,
+                X_val,
+                reset=False,
+                accept_sparse=["csr", "csc"],
+                dtype=[np.float64, np.float32],
+            )
         X_val = X_val.astype(plan["X"].dtype, copy=False)
-        Y_val = self._encode_known(y_val, plan["fitted_targets"])
+        with _naming("y_val"):
+            Y_val = self._encode_known(y_val, plan["fitted_targets"])
         if len(Y_val) != X_val.shape[0]:
             raise ValueError(
                 f"X_val and y_val have different numbers of samples: "
@@ -583,9 +613,11 @@ class _BaseMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             )
         weights = None
         if sample_weight_val is not None:
-            weights = _check_sample_weight(
-                sample_weight_val, X_val, dtype=X_val.dtype, ensure_non_negative=True
-            )
+            with _naming("sample_weight_val"):
+                weights = _check_sample_weight(
+                    sample_weight_val, X_val, dtype=X_val.dtype,
+                    ensure_non_negative=True,
+                )
             if not (np.all(np.isfinite(weights)) and weights.sum() > 0):
                 raise ValueError(
                     "sample_weight_val must be finite with a positive sum."
@@ -623,6 +655,10 @@ class _BaseMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             "y": plan["y"][train],
             "Y": Y[train],
             "sample_weight": None if weights is None else weights[train],
+            "user_sample_weight": (
+                None if plan["user_sample_weight"] is None
+                else plan["user_sample_weight"][train]
+            ),
             "validation": (
                 X[val],
                 Y[val],
@@ -659,6 +695,11 @@ class _BaseMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
                     beta_1=self.beta_1, beta_2=self.beta_2)
 
     # -- prediction ------------------------------------------------------------
+    def _probabilities(self, X):
+        """Output-unit probabilities, ``(n_samples, n_outputs)``."""
+        logits = self._logits(X)
+        return self._network.head.activation.compute(logits, out=logits)
+
     def _logits(self, X):
         check_is_fitted(self)
         X = validate_data(
@@ -668,14 +709,25 @@ class _BaseMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             accept_sparse=["csr", "csc"],
             dtype=[np.float64, np.float32],
         )
-        return self._network.forward(
-            X.astype(self._network.dtype, copy=False), training=False
-        )
+        X = X.astype(self._network.dtype, copy=False)
+        # Inputs near the float range can overflow in the products; the logits
+        # are then clamped to the finite range, so probabilities stay defined.
+        with np.errstate(over="ignore", invalid="ignore"):
+            logits = self._network.forward(X, training=False)
+        if not np.isfinite(logits).all():
+            limit = np.finfo(logits.dtype).max
+            np.nan_to_num(logits, copy=False, nan=0.0, posinf=limit, neginf=-limit)
+        return logits
 
-    def _probabilities(self, X):
-        """Output-unit probabilities, ``(n_samples, n_outputs)``."""
-        logits = self._logits(X)
-        return self._network.head.activation.compute(logits, out=logits)
+
+@contextmanager
+def _naming(name):
+    """Prefix the message of a validation error with the argument it is about
+    (scikit-learn's validators speak of X, y and sample_weight)."""
+    try:
+        yield
+    except ValueError as error:
+        raise ValueError(f"Invalid {name}: {error}") from error
 
 
 class InconsistentVersionWarning(UserWarning):

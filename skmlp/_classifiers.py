@@ -31,8 +31,8 @@ def _check_known_labels(y, classes):
     if unknown.size:
         raise ValueError(
             f"y contains labels that are not in classes_ {classes.tolist()}: "
-            f"{unknown.tolist()}. Pass every label in `classes` on the first call "
-            "to partial_fit."
+            f"{unknown.tolist()}. (partial_fit needs every label in `classes` on "
+            "its first call.)"
         )
 
 
@@ -202,7 +202,7 @@ BinaryMLPClassifier.__doc__ = compose(
     >>> clf = make_pipeline(
     ...     StandardScaler(),
     ...     BinaryMLPClassifier(hidden_layer_sizes=(32,), weight_regularizer_l2=1e-4,
-    ...                         max_iter=50, random_state=0))
+    ...                         learning_rate=0.01, max_iter=50, random_state=0))
     >>> clf.fit(X_train, y_train).score(X_test, y_test) > 0.95
     True
     >>> clf.predict_proba(X_test[:2]).shape

@@ -100,8 +100,8 @@ PARAMETERS = """\
     verbose : int, default=0
         ``>= 1`` prints one line per epoch:
         ``epoch: 12, acc: 0.947, loss: 0.183 (data_loss: 0.171, reg_loss:
-        0.012), lr: 0.000994`` (with ``, val_acc: ...`` under
-        ``early_stopping``).
+        0.012), lr: 0.000994``, followed by ``, val_acc: ...`` whenever there
+        is validation data (``early_stopping`` or ``X_val``).
 
     warm_start : bool, default=False
         Continue from the previous fit's weights and optimizer state instead of
@@ -153,7 +153,14 @@ ATTRIBUTES = """\
         Lowest training loss, or ``None`` with ``early_stopping``.
 
     validation_scores_ : list of float or None
-        Validation accuracy of each epoch, or ``None`` without validation data.
+        Validation accuracy of each epoch (on the ``early_stopping`` split or on
+        ``X_val``), or ``None`` without validation data. Epochs trained without
+        validation data, e.g. by a later ``partial_fit``, are NaN.
+
+    validation_loss_curve_ : list of float or None
+        Sample-weighted mean cross-entropy on the validation data of each epoch
+        (the internal ``early_stopping`` split or ``X_val``), or ``None``
+        without validation data.
 
     best_validation_score_ : float or None
         Best validation accuracy, or ``None`` without validation data.

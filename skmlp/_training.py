@@ -79,6 +79,20 @@ class Batches:
             )
 
 
+# Initial weights are below 1 in magnitude; a weight beyond this bound means
+# the steps have run away (the clipped loss can stay finite while they do), and
+# products of such weights with the data soon overflow at prediction time.
+MAX_ABS_WEIGHT = 1e8
+
+
+def diverged(data_loss, regularization, params):
+    """Whether an epoch left a non-finite loss or runaway weights."""
+    if not (np.isfinite(data_loss) and np.isfinite(regularization)):
+        return True
+    peak = np.max(np.abs(params)) if params.size else 0.0
+    return not peak <= MAX_ABS_WEIGHT  # also true for NaN
+
+
 def update_no_improvement(model, record, early_stopping):
     """Advance ``model``'s no-improvement counter; return whether to stop.
 
@@ -193,17 +207,14 @@ def run_epochs(
                         )
                 data_loss = loss_sum / weight_sum
                 regularization = float(network.regularization_loss())
-                if not (
-                    np.isfinite(data_loss)
-                    and np.isfinite(regularization)
-                    and np.isfinite(network.params).all()
-                ):
+                if diverged(data_loss, regularization, network.params):
                     network.params[...] = start_params
                     optimizer.reset()
                     warnings.warn(
-                        f"Training stopped in epoch {model.n_iter_ + 1}: the loss "
-                        "became non-finite. The weights of the last finite epoch "
-                        "are kept. Lower learning_rate (or add "
+                        f"Training diverged in epoch {model.n_iter_ + 1}: the loss "
+                        "became non-finite or the weights exceeded "
+                        f"{MAX_ABS_WEIGHT:.0e} in magnitude. The weights from "
+                        "before that epoch are kept. Lower learning_rate (or add "
                         "learning_rate_decay) and scale X, e.g. with "
                         "StandardScaler.",
                         ConvergenceWarning,

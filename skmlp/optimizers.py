@@ -45,6 +45,18 @@ class Optimizer:
 
     Subclasses implement ``_step(param, grad, state, scratch)``, the update of
     one parameter array, and name their state arrays in ``_state_names``.
+
+    Examples
+    --------
+    >>> from skmlp.optimizers import SGD
+    >>> optimizer = SGD(learning_rate=1.0, decay=0.5)
+    >>> for _ in range(3):
+    ...     optimizer.pre_update_params()
+    ...     print(optimizer.current_learning_rate)
+    ...     optimizer.post_update_params()
+    1.0
+    0.6666666666666666
+    0.5
     """
 
     _state_names = ()
