@@ -1,7 +1,7 @@
 """
-=====================================
+======================================
 Watching training with validation data
-=====================================
+======================================
 
 ``fit`` accepts held-out validation data, ``X_val`` and ``y_val``, which is
 scored after every epoch: its accuracy goes into ``validation_scores_`` and

@@ -166,8 +166,8 @@ BinaryMLPClassifier.__doc__ = compose(
             + \\lambda^w_2 \\sum W^2 + \\lambda^b_1 \\sum |b|
             + \\lambda^b_2 \\sum b^2\\right),
         \\qquad
-        \\ell_i = -\\frac{1}{K} \\sum_k y_{ik} \\log p_{ik}
-            + (1 - y_{ik}) \\log (1 - p_{ik}).
+        \\ell_i = -\\frac{1}{K} \\sum_k \\left[y_{ik} \\log p_{ik}
+            + (1 - y_{ik}) \\log (1 - p_{ik})\\right].
 
     ``y`` may hold any two labels (ints, strings, bools) or be a multilabel
     indicator matrix of shape ``(n_samples, n_labels)``. For more than two

@@ -1,0 +1,134 @@
+"""Sphinx configuration of the skmlp documentation.
+
+Build it from the repository root with::
+
+    MPLBACKEND=Agg python -m sphinx -W --keep-going -b html docs docs/_build/html
+
+The build needs no network: intersphinx is not used, and every example of the
+gallery runs on data bundled with scikit-learn.
+"""
+
+import os
+import re
+from datetime import date
+
+# The examples plot with matplotlib; never open a window.
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+import numpy  # noqa: F401  (loads BLAS, so that the limit below applies to it)
+from sphinx_gallery.sorting import ExplicitOrder
+from threadpoolctl import threadpool_limits
+
+import skmlp
+
+# The examples train small networks, whose matrix products are far too small to
+# gain from BLAS threads; on a busy machine those threads mostly spin and slow
+# every example down several times. One thread gives steady timings.
+threadpool_limits(limits=1)
+
+# -- Project information -------------------------------------------------------
+project = "skmlp"
+author = "The skmlp developers"
+copyright = f"{date.today().year}, {author}"
+release = skmlp.__version__
+version = ".".join(release.split(".")[:2])
+
+# -- General configuration -----------------------------------------------------
+extensions = [
+    "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",
+    "sphinx.ext.mathjax",
+    "sphinx.ext.viewcode",
+    "numpydoc",
+    "sphinx_gallery.gen_gallery",
+    # Only to render CHANGELOG.md (Markdown) inside changelog.rst.
+    "myst_parser",
+]
+
+templates_path = ["_templates"]
+source_suffix = {".rst": "restructuredtext"}
+root_doc = "index"
+exclude_patterns = ["_build", "Thumbs.db", ".DS_Store", "**.ipynb_checkpoints"]
+# Plain ``literal`` text is code, not a cross-reference.
+default_role = "literal"
+pygments_style = "sphinx"
+# Off: numpydoc turns every "array-like of shape ..." type into a reference,
+# which would need intersphinx (a network fetch) to resolve.
+nitpicky = False
+
+# -- autodoc / autosummary / numpydoc -------------------------------------------
+autosummary_generate = True
+autodoc_default_options = {"member-order": "groupwise"}
+autodoc_typehints = "none"
+numpydoc_show_class_members = False
+numpydoc_class_members_toctree = False
+numpydoc_attributes_as_param_list = True
+numpydoc_xref_param_type = False
+
+# -- sphinx-gallery --------------------------------------------------------------
+sphinx_gallery_conf = {
+    "examples_dirs": "../examples",
+    "gallery_dirs": "auto_examples",
+    # Run every plot_*.py script of examples/.
+    "filename_pattern": r"/plot_",
+    "ignore_pattern": r"__init__\.py",
+    # From the building blocks to the estimators, then their features; examples
+    # not listed go where "*" is.
+    "within_subsection_order": ExplicitOrder(
+        [
+            "plot_notebook_loop.py",
+            "plot_binary_verbose.py",
+            "plot_digits_confusion_matrix.py",
+            "plot_pipeline_pandas.py",
+            "plot_grid_search_lambdas.py",
+            "plot_l1_vs_l2.py",
+            "plot_dropout.py",
+            "plot_loss_curves_early_stopping.py",
+            "*",
+            "plot_persistence.py",
+            "plot_vs_sklearn.py",
+        ]
+    ),
+    "doc_module": ("skmlp",),
+    "backreferences_dir": os.path.join("generated", "backreferences"),
+    "reference_url": {"skmlp": None},
+    "remove_config_comments": True,
+    "plot_gallery": "True",
+    "abort_on_example_error": True,
+    "show_memory": False,
+    "min_reported_time": 1,
+    "matplotlib_animations": False,
+    "capture_repr": ("_repr_html_", "__repr__"),
+}
+
+# -- Methods inherited from scikit-learn -------------------------------------------
+# The estimator pages list the methods skmlp inherits from scikit-learn
+# (get_params, score, set_fit_request, ...). Their docstrings link into
+# scikit-learn's own documentation (its glossary and user guide labels), which
+# this offline build does not have: keep the link text, drop the link.
+_SKLEARN_XREF = re.compile(r":(?:ref|term):`([^`<]+?)\s*(?:<[^`>]+>)?`")
+
+
+def _unlink_sklearn_xrefs(app, what, name, obj, options, lines):
+    module = getattr(obj, "__module__", None) or ""
+    if module.split(".")[0] != "sklearn":
+        return
+    lines[:] = [_SKLEARN_XREF.sub(r"\1", line) for line in lines]
+
+
+def setup(app):
+    app.connect("autodoc-process-docstring", _unlink_sklearn_xrefs)
+
+
+# -- HTML ------------------------------------------------------------------------
+html_theme = "pydata_sphinx_theme"
+html_title = f"skmlp {release}"
+html_theme_options = {
+    "navigation_with_keys": False,
+    "show_toc_level": 2,
+    "navbar_align": "left",
+    "footer_start": ["copyright"],
+    "footer_end": ["sphinx-version", "theme-version"],
+}
+html_sidebars = {"index": [], "changelog": [], "benchmarks": [], "cli": []}
+html_show_sourcelink = False
