@@ -195,6 +195,9 @@ class _BaseMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         self : object
             The estimator.
         """
+        # scikit-learn skips parameter validation for partial_fit on a fitted
+        # estimator, but every call here applies the current parameters.
+        self._validate_params()
         return self._fit(
             X, y, sample_weight, incremental=True, classes=classes,
             validation_data=(None, None, None),
@@ -365,7 +368,7 @@ class _BaseMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             X = X.tocsr()
         if continuing:
             X = X.astype(self._network.dtype, copy=False)
-        plan = {"X": X, "y": y, "continuing": continuing}
+        plan = {"X": X, "y": y, "continuing": continuing, "incremental": incremental}
 
         if incremental and classes is None and not continuing:
             raise ValueError("classes must be passed on the first call to partial_fit.")
@@ -572,13 +575,20 @@ class _BaseMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
                     f"class_weight names labels that are not classes of y: "
                     f"{unknown}; the classes are {classes.tolist()}."
                 )
+            values = np.asarray(list(self.class_weight.values()), dtype=float)
+            if not (np.all(np.isfinite(values)) and np.all(values >= 0)):
+                raise ValueError(
+                    "class_weight values must be finite and non-negative, got "
+                    f"{self.class_weight!r}."
+                )
             weight_per_class = compute_class_weight(
                 self.class_weight, classes=classes, y=labels
             )
         return weight_per_class[codes].astype(dtype)
 
     def _check_weighted_classes(self, plan, weights):
-        if plan["multilabel"] or plan["continuing"]:
+        # partial_fit declares its classes up front: a batch may hold only one.
+        if plan["multilabel"] or plan["incremental"]:
             return
         codes = plan["class_codes"]
         if len(np.unique(codes[weights > 0])) < 2:
@@ -639,8 +649,8 @@ class _BaseMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             raise ValueError(
                 f"early_stopping could not hold out validation_fraction="
                 f"{self.validation_fraction} of {n_samples} samples with every "
-                f"class in both parts: {error} Use more data, a larger "
-                "validation_fraction, or early_stopping=False."
+                f"class in both parts: {str(error).rstrip('.')}. Use more data, "
+                "a larger validation_fraction, or early_stopping=False."
             ) from error
         if len(train) < 1 or len(val) < 1:
             raise ValueError(
@@ -671,6 +681,11 @@ class _BaseMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             return n_samples
         if self.batch_size == "auto":
             return min(200, n_samples)
+        if isinstance(self.batch_size, bool):
+            raise InvalidParameterError(
+                f"The 'batch_size' parameter of {type(self).__name__} must be an "
+                f"int >= 1, 'auto' or None, got {self.batch_size!r}."
+            )
         if self.batch_size > n_samples:
             warnings.warn(
                 f"Got `batch_size` larger than the number of samples "

@@ -26,6 +26,14 @@ def _weighted_mean(values, sample_weight):
     return float(np.average(values, weights=sample_weight))
 
 
+def _reject_missing_labels(y):
+    if y.dtype == object and np.any(np.equal(y, None)):
+        raise ValueError(
+            "y contains None: every sample needs a label. Drop or impute the "
+            "samples with missing labels."
+        )
+
+
 def _check_known_labels(y, classes):
     unknown = np.setdiff1d(np.unique(y), classes)
     if unknown.size:
@@ -47,6 +55,7 @@ class BinaryMLPClassifier(_BaseMLPClassifier):
         y = np.asarray(y)
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
+        _reject_missing_labels(y)
         check_classification_targets(y)
         y_type = type_of_target(y, input_name="y")
         if y_type not in ("binary", "multilabel-indicator"):
@@ -231,6 +240,7 @@ class MulticlassMLPClassifier(_BaseMLPClassifier):
                     "0/1 column per label) use BinaryMLPClassifier."
                 )
             y = column_or_1d(y, warn=True)
+        _reject_missing_labels(y)
         check_classification_targets(y)
         return y
 
