@@ -24,18 +24,22 @@ class _Block:
         requests (the last, short batch of an epoch) are served by a leading
         row slice, which is still C-contiguous, so no epoch reallocates.
         """
-        buffers = self.__dict__.setdefault("_buffers", {})
+        buffers = self.__dict__.get("_buffers")
+        if buffers is None:
+            buffers = self._buffers = {}
         buffer = buffers.get(name)
-        dtype = np.dtype(dtype)
+        n_rows = shape[0]
         if (
-            buffer is None
-            or buffer.dtype != dtype
-            or buffer.shape[1:] != tuple(shape[1:])
-            or buffer.shape[0] < shape[0]
+            buffer is not None
+            and buffer.shape[1:] == shape[1:]
+            and buffer.shape[0] >= n_rows
+            and buffer.dtype == dtype
         ):
-            buffer = np.empty(shape, dtype=dtype)
-            buffers[name] = buffer
-        return buffer[: shape[0]]
+            # The hot path of every training step: no new array unless the
+            # batch is shorter than the buffer.
+            return buffer if buffer.shape[0] == n_rows else buffer[:n_rows]
+        buffer = buffers[name] = np.empty(shape, dtype=dtype)
+        return buffer
 
     def release_buffers(self):
         """Free the work buffers and the references to the last batch."""

@@ -1,18 +1,21 @@
 """How many BLAS threads a fit should use.
 
-Small matrix products finish before a second BLAS thread has anything useful
-to do: the threads spend the step spinning and synchronising, and when another
-process holds a core, two-thread OpenBLAS collapses by orders of magnitude.  A
-fit whose largest per-batch product is small therefore runs its BLAS on one
-thread; larger fits keep whatever the user (or the environment) chose.
+On a quiet machine two BLAS threads speed up even the small products of a
+digits-sized network.  But when another process holds a core, two-thread
+OpenBLAS collapses on small products (measured: a digits fit went from 0.6 s
+to 9 s), because its threads spin waiting for each other.  So a fit uses one
+BLAS thread when its largest per-batch product is tiny, or when it is small
+and the machine is already busy; otherwise it keeps the user's setting.
 """
 
+import os
 from contextlib import contextmanager
 
-# Largest per-batch GEMM, in floating-point operations, that one thread handles
-# at least as fast as two on this project's reference machine (2 cores, OpenBLAS
-# Haswell kernels); see the benchmarks page.
-SINGLE_THREAD_MAX_FLOPS = 2 * 256 * 256 * 256
+# Largest per-batch GEMM, in floating-point operations, for which a second
+# thread never pays off, and for which it collapses under contention.  Measured
+# on the project's reference machine (2 cores, OpenBLAS Haswell kernels).
+TINY_GEMM_FLOPS = 2 * 64 * 64 * 64
+SMALL_GEMM_FLOPS = 2 * 256 * 256 * 256
 
 _controller = None
 
@@ -25,11 +28,29 @@ def largest_gemm_flops(layer_sizes, batch_size):
     )
 
 
+def machine_is_busy():
+    """Whether other processes already keep (nearly) every core running."""
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):  # not available on this platform
+        return False
+    # This process counts for about one in the load while it trains.
+    return load > (os.cpu_count() or 1) - 0.5
+
+
+def single_thread_fits(layer_sizes, batch_size):
+    """Whether a fit of this size should run its BLAS on one thread."""
+    flops = largest_gemm_flops(layer_sizes, batch_size)
+    if flops <= TINY_GEMM_FLOPS:
+        return True
+    return flops <= SMALL_GEMM_FLOPS and machine_is_busy()
+
+
 @contextmanager
 def blas_threads_for(layer_sizes, batch_size):
-    """Limit BLAS to one thread while training a network of small products."""
+    """Limit BLAS to one thread where a second would only cost (see above)."""
     global _controller
-    if largest_gemm_flops(layer_sizes, batch_size) > SINGLE_THREAD_MAX_FLOPS:
+    if not single_thread_fits(layer_sizes, batch_size):
         yield
         return
     if _controller is None:

@@ -78,7 +78,7 @@ class Dense(_Block):
     ((3, 2), (1, 2), (4, 3))
     """
 
-    _transient_extra = ("dweights", "dbiases")
+    _transient_extra = ("dweights", "dbiases", "_ones_buffer")
 
     def __init__(
         self,
@@ -123,6 +123,7 @@ class Dense(_Block):
         super().__init_transient__()
         self.dweights = None
         self.dbiases = None
+        self._ones_buffer = None
 
     @property
     def dtype(self):
@@ -179,12 +180,25 @@ class Dense(_Block):
             self.dweights[...] = inputs.T @ dvalues
         else:
             np.matmul(inputs.T, dvalues, out=self.dweights)
-        np.sum(dvalues, axis=0, keepdims=True, out=self.dbiases)
+        # The column sums as a matrix-vector product: BLAS does it in about a
+        # third of the time of np.sum along axis 0.
+        np.matmul(self._ones(len(dvalues)), dvalues, out=self.dbiases[0])
         self._add_regularization_gradients()
         if need_dinputs:
             out = self._workspace("dinputs", (dvalues.shape[0], self.weights.shape[0]),
                                   self.weights.dtype)
             self.dinputs = np.matmul(dvalues, self.weights.T, out=out)
+
+    def release_buffers(self):
+        """Free the work buffers and the references to the last batch."""
+        super().release_buffers()
+        self._ones_buffer = None
+
+    def _ones(self, n_samples):
+        ones = self._ones_buffer
+        if ones is None or ones.dtype != self.dtype or len(ones) < n_samples:
+            ones = self._ones_buffer = np.ones(n_samples, dtype=self.dtype)
+        return ones[:n_samples]
 
     def _add_regularization_gradients(self):
         l1, l2 = self.weight_regularizer_l1, self.weight_regularizer_l2
