@@ -68,7 +68,11 @@ class Network:
                     regularization[i])
             blocks.append(dense)
             if i < len(self.dense_layers) - 1:
-                blocks.append(ACTIVATIONS[activation]())
+                hidden_activation = ACTIVATIONS[activation]()
+                # The Dense output and the next layer's input gradient are
+                # scratch only this network reads: the activation may reuse them.
+                hidden_activation._in_place = True
+                blocks.append(hidden_activation)
                 if dropout > 0:
                     blocks.append(Dropout(dropout))
         self.blocks = blocks

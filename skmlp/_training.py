@@ -89,7 +89,10 @@ def diverged(data_loss, regularization, params):
     """Whether an epoch left a non-finite loss or runaway weights."""
     if not (np.isfinite(data_loss) and np.isfinite(regularization)):
         return True
-    peak = np.max(np.abs(params)) if params.size else 0.0
+    if not params.size:
+        return False
+    # max and min instead of abs().max(): no temporary the size of the model
+    peak = max(params.max(), -params.min())
     return not peak <= MAX_ABS_WEIGHT  # also true for NaN
 
 
@@ -183,6 +186,8 @@ def run_epochs(
     network.seed_dropout(generator)
     batches = Batches(X, Y, sample_weight, batch_size, shuffle, generator)
     best_params = network.params.copy() if early_stopping else None
+    # The weights at the start of the epoch, to undo an epoch that diverges.
+    start_params = np.empty_like(network.params)
     track_accuracy = bool(model.verbose)
     epochs_run = 0
     stopped = False
@@ -191,7 +196,7 @@ def run_epochs(
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
         try:
             for _ in range(max_epochs):
-                start_params = network.params.copy()
+                np.copyto(start_params, network.params)
                 loss_sum = weight_sum = correct = 0.0
                 stop_requested = False
                 callbacks.epoch_begin()
