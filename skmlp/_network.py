@@ -117,7 +117,10 @@ class Network:
                 block.forward(values, training=True)
                 values = block.output
             else:
-                values = block.compute(values)
+                # Hidden activations may overwrite the array the Dense layer
+                # before them just allocated for this call: no shared state.
+                in_place = getattr(block, "_in_place", False)
+                values = block.compute(values, out=values if in_place else None)
         return values
 
     def predict_proba(self, X):
