@@ -79,72 +79,35 @@ class _Parser(argparse.ArgumentParser):
 # Each raises ArgumentTypeError so argparse names the option in the message.
 
 
-def _finite_float(text):
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not math.isfinite(value):
-        raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
-    return value
+def _number(parse, accepts, requirement):
+    """An argparse ``type``: ``parse`` the text (``float`` or ``int``) and keep
+    values for which ``accepts`` holds; otherwise say the ``requirement``."""
+    kind = "an integer" if parse is int else "a number"
+
+    def convert(text):
+        try:
+            value = parse(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {kind}, got {text!r}") from None
+        if parse is float and not math.isfinite(value):
+            raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
+        if not accepts(value):
+            raise argparse.ArgumentTypeError(f"{requirement}, got {text!r}")
+        return value
+
+    return convert
 
 
-def _non_negative_float(text):
-    value = _finite_float(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, got {text!r}")
-    return value
-
-
-def _positive_float(text):
-    value = _finite_float(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be > 0, got {text!r}")
-    return value
-
-
-def _dropout_rate(text):
-    value = _finite_float(text)
-    if not 0 <= value < 1:
-        raise argparse.ArgumentTypeError(f"must be in [0, 1), got {text!r}")
-    return value
-
-
-def _test_fraction(text):
-    value = _finite_float(text)
-    if not 0 < value < 1:
-        raise argparse.ArgumentTypeError(
-            f"must be a fraction of the samples in (0, 1), got {text!r}"
-        )
-    return value
-
-
-def _int(text):
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
-
-
-def _positive_int(text):
-    value = _int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be >= 1, got {text!r}")
-    return value
-
-
-def _cv_folds(text):
-    value = _int(text)
-    if value < 2:
-        raise argparse.ArgumentTypeError(f"needs at least 2 folds, got {text!r}")
-    return value
-
-
-def _n_jobs(text):
-    value = _int(text)
-    if value == 0:
-        raise argparse.ArgumentTypeError("must be a positive number or -1 (all cores)")
-    return value
+_non_negative_float = _number(float, lambda v: v >= 0, "must be >= 0")
+_positive_float = _number(float, lambda v: v > 0, "must be > 0")
+_dropout_rate = _number(float, lambda v: 0 <= v < 1, "must be in [0, 1)")
+_test_fraction = _number(
+    float, lambda v: 0 < v < 1, "must be a fraction of the samples in (0, 1)"
+)
+_int = _number(int, lambda v: True, "")
+_positive_int = _number(int, lambda v: v >= 1, "must be >= 1")
+_cv_folds = _number(int, lambda v: v >= 2, "needs at least 2 folds")
+_n_jobs = _number(int, lambda v: v != 0, "must be a positive number or -1 (all cores)")
 
 
 def _random_state(text):
