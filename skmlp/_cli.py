@@ -27,6 +27,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from . import __version__
 from ._classifiers import BinaryMLPClassifier, MulticlassMLPClassifier
+from ._network import ACTIVATIONS
 
 DATASETS = ("digits", "iris", "wine", "breast_cancer")
 
@@ -579,7 +580,7 @@ def _model_options():
     )
     group.add_argument(
         "--activation",
-        choices=("relu", "tanh", "sigmoid", "identity"),
+        choices=tuple(ACTIVATIONS),
         default="relu",
         help="hidden activation (default: %(default)s)",
     )
