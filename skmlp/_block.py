@@ -28,16 +28,14 @@ class _Block:
         if buffers is None:
             buffers = self._buffers = {}
         buffer = buffers.get(name)
-        n_rows = shape[0]
-        if (
-            buffer is not None
-            and buffer.shape[1:] == shape[1:]
-            and buffer.shape[0] >= n_rows
-            and buffer.dtype == dtype
-        ):
-            # The hot path of every training step: no new array unless the
-            # batch is shorter than the buffer.
-            return buffer if buffer.shape[0] == n_rows else buffer[:n_rows]
+        if buffer is not None and buffer.dtype == dtype:
+            # The hot path of every training step, checked first because it
+            # runs thousands of times per fit: the exact shape.
+            if buffer.shape == shape:
+                return buffer
+            n_rows = shape[0]
+            if buffer.shape[1:] == shape[1:] and buffer.shape[0] >= n_rows:
+                return buffer[:n_rows]
         buffer = buffers[name] = np.empty(shape, dtype=dtype)
         return buffer
 

@@ -56,7 +56,7 @@ class Batches:
                 (self.batch_size, *array.shape[1:]), dtype=array.dtype
             )
         # mode="clip" because the default "raise" buffers the output again.
-        return np.take(array, index, axis=0, out=buffer[: shape[0]], mode="clip")
+        return array.take(index, axis=0, out=buffer[: shape[0]], mode="clip")
 
     def __iter__(self):
         if self.shuffle:

@@ -27,6 +27,16 @@ __all__ = [
 EPSILON = 1e-7
 
 
+def _clipped(probabilities, out=None):
+    """``probabilities`` clipped to ``[EPSILON, 1 - EPSILON]`` (NaN stays NaN).
+
+    Two ufunc calls: np.clip's Python wrapper costs more than the clipping on
+    batch-sized arrays.
+    """
+    out = np.maximum(probabilities, EPSILON, out=out)
+    return np.minimum(out, 1 - EPSILON, out=out)
+
+
 def _row_scale(n_samples, sample_weight, dtype):
     """Per-row factor of the mean's gradient: ``1/n`` or ``w / sum(w)``."""
     if sample_weight is None:
@@ -37,7 +47,9 @@ def _row_scale(n_samples, sample_weight, dtype):
 
 def _weighted_mean(values, sample_weight):
     if sample_weight is None:
-        return values.mean(dtype=values.dtype)
+        # What ndarray.mean computes, without its Python-level wrapper, which
+        # costs more than the sum itself on a batch of losses.
+        return np.add.reduce(values) / len(values)
     weights = np.asarray(sample_weight, dtype=values.dtype)
     return np.dot(values, weights) / weights.sum(dtype=values.dtype)
 
@@ -116,10 +128,10 @@ class CategoricalCrossentropy(Loss):
         """Per-sample losses, shape ``(n_samples,)``."""
         y_true = np.asarray(y_true)
         if y_true.ndim == 1:
-            correct = y_pred[np.arange(len(y_pred)), y_true]
-            np.clip(correct, EPSILON, 1 - EPSILON, out=correct)
-            return -np.log(correct)
-        clipped = np.clip(y_pred, EPSILON, 1 - EPSILON)
+            correct = _clipped(y_pred[np.arange(len(y_pred)), y_true])
+            np.log(correct, out=correct)
+            return np.negative(correct, out=correct)
+        clipped = _clipped(y_pred)
         np.log(clipped, out=clipped)
         clipped *= y_true
         return -clipped.sum(axis=1)
@@ -133,10 +145,10 @@ class CategoricalCrossentropy(Loss):
         if y_true.ndim == 1:
             out.fill(0)
             rows = np.arange(n_samples)
-            correct = np.clip(dvalues[rows, y_true], EPSILON, 1 - EPSILON)
+            correct = _clipped(dvalues[rows, y_true])
             out[rows, y_true] = -1 / correct
         else:
-            np.clip(dvalues, EPSILON, 1 - EPSILON, out=out)
+            _clipped(dvalues, out=out)
             np.divide(y_true, out, out=out)
             np.negative(out, out=out)
         out *= _row_scale(n_samples, sample_weight, dtype)
@@ -163,21 +175,25 @@ class BinaryCrossentropy(Loss):
     def forward(self, y_pred, y_true):
         """Per-sample losses, shape ``(n_samples,)``."""
         y_true = np.asarray(y_true).reshape(y_pred.shape)
-        clipped = np.clip(y_pred, EPSILON, 1 - EPSILON)
-        log_p = np.log(clipped)
-        log_not_p = np.log1p(-clipped)
+        log_p = _clipped(y_pred)
+        log_not_p = np.negative(log_p)
+        np.log1p(log_not_p, out=log_not_p)
+        np.log(log_p, out=log_p)
         # y log p + (1 - y) log(1 - p), rearranged to need one product less
         log_p -= log_not_p
         log_p *= y_true
         log_p += log_not_p
-        return -log_p.mean(axis=-1)
+        # minus the mean over the outputs (ndarray.mean's Python wrapper costs
+        # more than the sum on a batch)
+        losses = np.add.reduce(log_p, axis=-1)
+        return np.divide(losses, -log_p.shape[-1], out=losses)
 
     def backward(self, dvalues, y_true, *, sample_weight=None):
         """Set ``dinputs`` to :math:`-(y/p - (1-y)/(1-p)) / K`, mean-scaled."""
         y_true = np.asarray(y_true).reshape(dvalues.shape)
         n_samples, n_outputs = dvalues.shape
         dtype = dvalues.dtype
-        clipped = np.clip(dvalues, EPSILON, 1 - EPSILON)
+        clipped = _clipped(dvalues)
         out = self._workspace("dinputs", dvalues.shape, dtype)
         # (1 - y) / (1 - p) - y / p  ==  (p - y) / (p (1 - p))
         np.subtract(clipped, y_true, out=out)
@@ -224,12 +240,10 @@ class _FusedOutput(_Block):
             Targets.
         sample_weight : array-like of shape (n_samples,), default=None
         """
-        n_samples = len(dvalues)
         dtype = dvalues.dtype
         out = self._workspace("dinputs", dvalues.shape, dtype)
-        np.copyto(out, dvalues)
-        self._subtract_targets(out, np.asarray(y_true))
-        out *= _row_scale(n_samples, sample_weight, dtype) * self._output_scale(out)
+        scale = _row_scale(len(dvalues), sample_weight, dtype) * self._output_scale(out)
+        self._scaled_residual(dvalues, np.asarray(y_true), scale, out)
         self.dinputs = out
 
     def __repr__(self):
@@ -258,11 +272,15 @@ class SoftmaxCategoricalCrossentropy(_FusedOutput):
     _loss_class = CategoricalCrossentropy
 
     @staticmethod
-    def _subtract_targets(out, y_true):
+    def _scaled_residual(probabilities, y_true, scale, out):
         if y_true.ndim == 1:
-            out[np.arange(len(out)), y_true] -= 1
+            # Scale first, then take the scale off at each row's target: one
+            # pass over ``out`` fewer than (p - y) * scale.
+            np.multiply(probabilities, scale, out=out)
+            out[np.arange(len(out)), y_true] -= scale[:, 0] if np.ndim(scale) else scale
         else:
-            out -= y_true
+            np.subtract(probabilities, y_true, out=out)
+            out *= scale
 
     @staticmethod
     def _output_scale(out):
@@ -291,8 +309,9 @@ class SigmoidBinaryCrossentropy(_FusedOutput):
     _loss_class = BinaryCrossentropy
 
     @staticmethod
-    def _subtract_targets(out, y_true):
-        out -= y_true.reshape(out.shape)
+    def _scaled_residual(probabilities, y_true, scale, out):
+        np.subtract(probabilities, y_true.reshape(out.shape), out=out)
+        out *= scale
 
     @staticmethod
     def _output_scale(out):

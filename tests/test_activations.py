@@ -75,6 +75,26 @@ def test_softmax_rows_are_distributions():
     assert_allclose(softmax.output.sum(axis=1), 1.0, rtol=1e-12)
 
 
+@pytest.mark.parametrize("n_classes", [1, 3, 10])
+def test_softmax_compute_gives_the_same_rows_into_any_out(n_classes):
+    # compute takes a fast route (the row maximum through a transposed copy in
+    # out's memory) only when out is C-contiguous and apart from the inputs;
+    # in place, into an F-ordered out, or with integer inputs it must agree.
+    rng = np.random.default_rng(3)
+    z = rng.normal(scale=5.0, size=(7, n_classes))
+    expected = _reference(Softmax, z - z.max(axis=1, keepdims=True))
+    softmax = Softmax()
+    assert_allclose(softmax.compute(z), expected, rtol=1e-13)
+    in_place = z.copy()
+    assert softmax.compute(in_place, out=in_place) is in_place
+    assert_allclose(in_place, expected, rtol=1e-13)
+    fortran = np.empty_like(z, order="F")
+    assert_allclose(softmax.compute(z, out=fortran), expected, rtol=1e-13)
+    ints = rng.integers(-3, 4, size=(7, n_classes))
+    assert_allclose(softmax.compute(ints), _reference(Softmax, ints), rtol=1e-13)
+    assert_array_equal(z, z.copy())  # the inputs are left alone
+
+
 def test_softmax_backward_equals_per_sample_jacobian_loop():
     rng = np.random.default_rng(3)
     z = rng.normal(size=(5, 4))

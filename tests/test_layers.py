@@ -67,6 +67,29 @@ def test_dense_forward_is_affine_map():
     assert_allclose(dense.output, X @ dense.weights + dense.biases)
 
 
+@pytest.mark.parametrize("n_neurons", [1, 4])
+def test_dense_backward_is_exact_for_any_gradient_buffers(n_neurons):
+    # The products go through np.dot, which only writes into C-contiguous
+    # arrays of its result's dtype; gradient arrays a user set beforehand that
+    # are neither must still receive the exact gradients (through matmul).
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(6, 3))
+    dvalues = rng.normal(size=(6, n_neurons))
+    reference = Dense(3, n_neurons, random_state=0)
+    reference.forward(X)
+    reference.backward(dvalues)
+    dense = Dense(3, n_neurons, random_state=0)
+    dense.dweights = np.empty((3, n_neurons), order="F")
+    dense.dbiases = np.empty((1, n_neurons), dtype=np.float32)
+    dense.forward(X)
+    dense.backward(dvalues)
+    assert_allclose(dense.dweights, X.T @ dvalues)
+    assert_allclose(dense.dbiases, dvalues.sum(axis=0, keepdims=True), rtol=1e-6)
+    assert_allclose(dense.dinputs, dvalues @ dense.weights.T)
+    assert_allclose(reference.dweights, X.T @ dvalues)
+    assert_allclose(reference.dinputs, dvalues @ reference.weights.T)
+
+
 def test_dense_shapes_and_glorot_bounds():
     dense = Dense(5, 7, random_state=0)
     assert dense.weights.shape == (5, 7)
