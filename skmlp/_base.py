@@ -713,7 +713,9 @@ class _BaseMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
     def _probabilities(self, X):
         """Output-unit probabilities, ``(n_samples, n_outputs)``."""
         logits = self._logits(X)
-        return self._network.head.activation.compute(logits, out=logits)
+        # Into a new array rather than over the logits: the softmax takes its
+        # faster route only when its output does not overlap its input.
+        return self._network.head.activation.compute(logits)
 
     def _logits(self, X):
         check_is_fitted(self)
