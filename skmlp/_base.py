@@ -730,7 +730,7 @@ class _BaseMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         # Inputs near the float range can overflow in the products; the logits
         # are then clamped to the finite range, so probabilities stay defined.
         with np.errstate(over="ignore", invalid="ignore"):
-            logits = self._network.forward(X, training=False)
+            logits = self._network.logits(X)
         if not np.isfinite(logits).all():
             limit = np.finfo(logits.dtype).max
             np.nan_to_num(logits, copy=False, nan=0.0, posinf=limit, neginf=-limit)

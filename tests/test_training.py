@@ -26,6 +26,7 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
+import skmlp._network
 from skmlp import BinaryMLPClassifier, MulticlassMLPClassifier
 from skmlp._network import Network
 
@@ -1003,3 +1004,29 @@ def test_dropout_changes_training_but_not_prediction(Estimator):
     # Inverted dropout: prediction is the plain forward pass, no mask, no
     # rescaling.
     assert_allclose(first, forward_by_hand(with_dropout, X), rtol=1e-10, atol=1e-12)
+
+
+
+@pytest.mark.parametrize("fmt", [None, "csr", "csc"])
+def test_prediction_in_row_chunks_equals_one_pass(Estimator, fmt, monkeypatch):
+    # Large inputs are predicted a chunk of rows at a time; the chunks must
+    # cover every row once, in order, whatever the input format.
+    X, y = make_data(Estimator, 103)
+    model = fit_quiet(small(Estimator, max_iter=5), X, y)
+    X_in = X if fmt is None else sp.csr_matrix(X).asformat(fmt)
+    expected_proba = model.predict_proba(X_in)
+    expected_labels = model.predict(X_in)
+    widest = max(model.hidden_layer_sizes)
+    # two rows per chunk: 52 chunks, the last one short
+    monkeypatch.setattr(skmlp._network, "PREDICTION_CHUNK_VALUES", 2 * widest)
+    chunk_rows = []
+    forward = Network.forward
+
+    def spy(self, X, *, training):
+        chunk_rows.append(X.shape[0])
+        return forward(self, X, training=training)
+
+    monkeypatch.setattr(Network, "forward", spy)
+    assert_allclose(model.predict_proba(X_in), expected_proba, rtol=1e-12)
+    assert chunk_rows == [2] * 51 + [1]
+    assert_array_equal(model.predict(X_in), expected_labels)
