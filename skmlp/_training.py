@@ -7,6 +7,7 @@ every per-epoch number goes into one :class:`EpochLog` record, from which the
 estimators derive their curves.
 """
 
+import math
 import warnings
 
 import numpy as np
@@ -44,39 +45,42 @@ class Batches:
         self.generator = generator
         self.n_samples = X.shape[0]
         self.indices = np.arange(self.n_samples)
-        self._buffers = {}
+        self._gatherers = None
 
-    def _gather(self, name, array, index):
+    def _gatherer(self, array):
+        """A function returning the rows ``index`` of ``array``, into one
+        buffer reused by every batch (decided once: this runs per batch)."""
         if sp.issparse(array):
-            return array[index]
-        shape = (len(index), *array.shape[1:])
-        buffer = self._buffers.get(name)
-        if buffer is None or buffer.shape[0] < shape[0]:
-            buffer = self._buffers[name] = np.empty(
-                (self.batch_size, *array.shape[1:]), dtype=array.dtype
-            )
-        # mode="clip" because the default "raise" buffers the output again.
-        return array.take(index, axis=0, out=buffer[: shape[0]], mode="clip")
+            return array.__getitem__
+        buffer = np.empty((min(self.batch_size, self.n_samples), *array.shape[1:]),
+                          dtype=array.dtype)
+        take = array.take
+
+        def gather(index):
+            out = buffer if len(index) == len(buffer) else buffer[: len(index)]
+            # mode="clip" because the default "raise" buffers the output again.
+            return take(index, axis=0, out=out, mode="clip")
+
+        return gather
 
     def __iter__(self):
-        if self.shuffle:
-            self.generator.shuffle(self.indices)
-        weights = self.sample_weight
-        for start in range(0, self.n_samples, self.batch_size):
-            stop = min(start + self.batch_size, self.n_samples)
-            if not self.shuffle:
-                yield (
-                    self.X[start:stop],
-                    self.Y[start:stop],
-                    None if weights is None else weights[start:stop],
-                )
-                continue
-            index = self.indices[start:stop]
-            yield (
-                self._gather("X", self.X, index),
-                self._gather("Y", self.Y, index),
-                None if weights is None else weights[index],
-            )
+        X, Y, weights = self.X, self.Y, self.sample_weight
+        batch_size = self.batch_size
+        starts = range(0, self.n_samples, batch_size)
+        if not self.shuffle:
+            for start in starts:
+                stop = start + batch_size
+                yield (X[start:stop], Y[start:stop],
+                       None if weights is None else weights[start:stop])
+            return
+        self.generator.shuffle(self.indices)
+        if self._gatherers is None:
+            self._gatherers = self._gatherer(X), self._gatherer(Y)
+        gather_X, gather_Y = self._gatherers
+        for start in starts:
+            index = self.indices[start:start + batch_size]
+            yield (gather_X(index), gather_Y(index),
+                   None if weights is None else weights[index])
 
 
 # Initial weights are below 1 in magnitude; a weight beyond this bound means
@@ -87,7 +91,7 @@ MAX_ABS_WEIGHT = 1e8
 
 def diverged(data_loss, regularization, params):
     """Whether an epoch left a non-finite loss or runaway weights."""
-    if not (np.isfinite(data_loss) and np.isfinite(regularization)):
+    if not (math.isfinite(data_loss) and math.isfinite(regularization)):
         return True
     if not params.size:
         return False
