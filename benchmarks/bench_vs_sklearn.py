@@ -531,15 +531,20 @@ def warm_up(workload, X, y):
             estimator.fit(X[:rows], y[:rows])
 
 
-def timed_repeats(workload, data, repeats, predict_calls):
-    """Alternating timed fits; returns per-library lists and the last models.
+def timed_repeats(workload, data, repeats, predict_calls, measure_limit):
+    """Alternating timed fits; returns per-library lists, the GEMM limit
+    measured next to each repeat's fits, and the last models.
 
     Even repeats run skmlp first, odd ones scikit-learn first, so a slow drift
-    of the machine does not favour either side.
+    of the machine does not favour either side.  ``measure_limit()`` times the
+    products again after every pair of fits: on a shared machine whose speed
+    shifts between phases, a fraction of fit and limit measured minutes apart
+    says more about the machine than about the fit.
     """
     X_train, X_test, y_train, _ = data
     fit = {"skmlp": [], "sklearn": []}
     proba = {"skmlp": [], "sklearn": []}
+    limits = []
     models = {}
     for repeat in range(repeats):
         order = ("skmlp", "sklearn") if repeat % 2 == 0 else ("sklearn", "skmlp")
@@ -549,7 +554,8 @@ def timed_repeats(workload, data, repeats, predict_calls):
             proba[name].append(
                 time_predict_proba(estimators[name], X_test, predict_calls))
             models[name] = estimators[name]
-    return fit, proba, models
+        limits.append(measure_limit())
+    return fit, proba, limits, models
 
 
 def latency(models, row, rounds, calls):
@@ -572,8 +578,11 @@ def run_workload(workload, repeats, quick):
         limit = gemm_limit(layer_sizes, X_train.shape[0], batch, workload.epochs,
                            X_train.dtype, quick)
         warm_up(workload, X_train, y_train)
-        fit, proba, models = timed_repeats(
-            workload, data, repeats, predict_calls=3 if quick else 5)
+        fit, proba, limits, models = timed_repeats(
+            workload, data, repeats, predict_calls=3 if quick else 5,
+            measure_limit=lambda: gemm_limit(
+                layer_sizes, X_train.shape[0], batch, workload.epochs,
+                X_train.dtype, quick=True)["seconds"])
         single = latency(models, X_test[:1], rounds=3 if quick else 5,
                          calls=30 if quick else 100)
         peak = {name: peak_fit_memory(est, X_train, y_train)
@@ -582,6 +591,7 @@ def run_workload(workload, repeats, quick):
         "workload": workload, "n_train": X_train.shape[0], "n_test": X_test.shape[0],
         "layer_sizes": layer_sizes, "batch": batch, "repeats": repeats,
         "gemm": limit,
+        "limit_all": limits,
         "ratio": statistics.median(a / b for a, b in zip(fit["skmlp"], fit["sklearn"])),
         "load_before": monitor.load_before, "load_after": monitor.load_after,
         "other_cores": monitor.other_cores,
@@ -591,7 +601,11 @@ def run_workload(workload, repeats, quick):
         result[name] = {
             "fit": fit_time,
             "fit_all": fit[name],
-            "blas_fraction": limit["seconds"] / fit_time,
+            # paired like the ratio: each repeat's fit against the limit
+            # measured right after it
+            "blas_fraction": statistics.median(
+                seconds / fit_seconds
+                for seconds, fit_seconds in zip(limits, fit[name])),
             "proba": statistics.median(proba[name]),
             "single": single[name],
             "accuracy": model.score(X_test, y_test),
@@ -628,6 +642,8 @@ def format_workload(result):
         f"{result['layer_sizes']}, batch {result['batch']}, {w.epochs} epochs, "
         f"{result['repeats']} repeats",
         gemm_description(result["gemm"]),
+        "GEMM limit re-measured after every repeat (s): "
+        + _series(result["limit_all"]),
         f"load average before {_load(result['load_before'])}, after "
         f"{_load(result['load_after'])}; other processes kept "
         f"{_cores(result['other_cores'])} busy during this workload",
