@@ -767,7 +767,9 @@ def rst_document(results, machine, options):
         "paired ratios skmlp/sklearn (below 1 means skmlp is faster); *BLAS "
         "frac* is the time the matrix products alone would take at this "
         "machine's measured GEMM rate (the faster of the configured thread count "
-        "and one thread, per product), divided by the fit time; peak memory is "
+        "and one thread, per product), divided by the fit time, paired too: the "
+        "median over the repeats of each fit against the rate measured right "
+        "after it; peak memory is "
         "the tracemalloc peak during fit; *other CPU* is the number of cores "
         "other processes kept busy during the workload (``!``: more than "
         f"{OTHER_CPU_WARNING}, the timings of that row are noisy).", "",
@@ -881,7 +883,8 @@ def main(argv=None):
             results.append(result)
             print(format_workload(result), end="\n\n", flush=True)
     print("== summary (ratio < 1: skmlp faster; BLAS frac: GEMM-only time at the "
-          "best measured rate / fit time; peak: tracemalloc; other CPU: cores "
+          "best measured rate / fit time, median of pairs; peak: tracemalloc; "
+          "other CPU: cores "
           "used by other processes, '!' = noisy) ==")
     print(text_table(SUMMARY_HEADERS, summary_rows(results)))
     print(f"\ntotal benchmark time {time.perf_counter() - start:.1f} s")
