@@ -1,190 +1,196 @@
-"""How fast can NumPy train the small benchmark networks at all?
+"""How fast can NumPy train the benchmark's networks at all?
 
-This script is a measuring stick, not part of skmlp.  It trains the digits and
-breast_cancer networks of ``bench_vs_sklearn.py`` with a training loop written
-by hand for exactly one architecture: the same products, activations, loss and
-Adam update as skmlp and scikit-learn, but with the fewest NumPy calls the
-mathematics allows, every buffer preallocated and no Python layering at all
-(no blocks, no validation, no epoch log).  No general library can be leaner
-than this loop, so its time is the floor for a NumPy implementation.
+This script is a measuring stick, not part of skmlp.  It trains the workloads of
+``bench_vs_sklearn.py`` with a training loop written by hand for exactly this
+kind of network (ReLU hidden layers, a softmax or sigmoid output, Adam): the
+same products, activations, loss and update as skmlp and scikit-learn, but the
+fewest NumPy calls the mathematics allows, every buffer preallocated, and no
+Python layering at all (no blocks, no validation, no epoch log, no stopping
+rule).  A general library cannot be leaner than this loop, so its time is the
+floor for a NumPy implementation on this machine.
 
-It alternates three fits per repeat (the hand-written loop, skmlp and
-scikit-learn's ``MLPClassifier``, with the epochs, batches and data of the
-main benchmark's small workloads) and prints the median of the paired ratios
-to scikit-learn.
+Per workload it alternates three fits per repeat (the hand-written loop, skmlp
+and scikit-learn's ``MLPClassifier``, with the data, epochs and batches of the
+main benchmark; the loop runs BLAS on one thread exactly when skmlp does) and,
+after each repeat, re-measures the GEMM limit as the main benchmark does.  It
+prints each one's median fit time, the median paired ratio to scikit-learn and
+the median paired fraction of the BLAS limit.
 
-Run ``python benchmarks/numpy_floor.py`` on a quiet machine.
+Run ``python benchmarks/numpy_floor.py [--quick] [--workloads a,b]`` on a quiet
+machine.
 """
 
+import argparse
+import contextlib
 import statistics
 import time
-import warnings
 
 import numpy as np
+from bench_vs_sklearn import (
+    gemm_limit,
+    load_workload_data,
+    make_estimators,
+    make_workloads,
+    quiet_convergence,
+    resolve_batch_size,
+    select_workloads,
+    text_table,
+)
 from scipy.special import expit
-from sklearn.datasets import load_breast_cancer, load_digits
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.model_selection import train_test_split
-from sklearn.neural_network import MLPClassifier
-from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
-from skmlp import BinaryMLPClassifier, MulticlassMLPClassifier
+from skmlp._threads import SINGLE_THREAD_MAX_FLOPS, largest_gemm_flops
 
 LEARNING_RATE, BETA_1, BETA_2, EPSILON = 0.001, 0.9, 0.999, 1e-8
-HIDDEN, BATCH = 100, 200
 
 
 class HandWrittenLoop:
-    """One hidden ReLU layer, a softmax or sigmoid output, Adam: nothing else.
+    """Dense ReLU layers, a softmax or sigmoid output, Adam: nothing else.
 
     Parameters
     ----------
-    n_features, n_outputs : int
+    layer_sizes : sequence of int
+        ``[n_features, *hidden, n_outputs]``.
     softmax : bool
-        Softmax + categorical cross-entropy (class indices as targets) if
-        true, else sigmoid + binary cross-entropy (0/1 column as targets).
+        Softmax + categorical cross-entropy with class indices as targets if
+        true, else sigmoid + binary cross-entropy with a 0/1 column.
+    dtype : dtype
     """
 
-    def __init__(self, n_features, n_outputs, softmax, seed=0):
+    def __init__(self, layer_sizes, softmax, dtype, seed=0):
         rng = np.random.default_rng(seed)
-        shapes = [(n_features, HIDDEN), (1, HIDDEN), (HIDDEN, n_outputs),
-                  (1, n_outputs)]
-        sizes = [a * b for a, b in shapes]
-        self.params = np.empty(sum(sizes))
+        self.dtype = np.dtype(dtype)
+        pairs = list(zip(layer_sizes[:-1], layer_sizes[1:]))
+        sizes = [n_in * n_out + n_out for n_in, n_out in pairs]
+        self.params = np.empty(sum(sizes), self.dtype)
         self.grads = np.zeros_like(self.params)
-        views = []
-        for flat in (self.params, self.grads):
-            start = 0
-            for shape, size in zip(shapes, sizes):
-                views.append(flat[start:start + size].reshape(shape))
-                start += size
-        (self.W1, self.b1, self.W2, self.b2,
-         self.dW1, self.db1, self.dW2, self.db2) = views
-        for weights, fan in ((self.W1, n_features + HIDDEN),
-                             (self.b1, n_features + HIDDEN),
-                             (self.W2, HIDDEN + n_outputs),
-                             (self.b2, HIDDEN + n_outputs)):
-            bound = np.sqrt(6 / fan)
-            weights[...] = rng.uniform(-bound, bound, weights.shape)
+        self.layers = []
+        start = 0
+        for (n_in, n_out), size in zip(pairs, sizes):
+            w_end = start + n_in * n_out
+            views = [flat[a:b].reshape(shape)
+                     for flat in (self.params, self.grads)
+                     for a, b, shape in ((start, w_end, (n_in, n_out)),
+                                         (w_end, start + size, (1, n_out)))]
+            bound = np.sqrt(6 / (n_in + n_out))
+            views[0][...] = rng.uniform(-bound, bound, (n_in, n_out))
+            views[1][...] = rng.uniform(-bound, bound, (1, n_out))
+            self.layers.append(views)  # W, b, dW, db
+            start += size
         self.m = np.zeros_like(self.params)
         self.v = np.zeros_like(self.params)
         self.scratch = np.empty_like(self.params)
         self.softmax = softmax
-        self.n_outputs = n_outputs
+        self.layer_sizes = tuple(layer_sizes)
         self.t = 0
 
-    def fit(self, X, y, epochs, rng):
-        n_samples = len(X)
-        n_out = self.n_outputs
-        Xb = np.empty((BATCH, X.shape[1]))
-        H = np.empty((BATCH, HIDDEN))
-        Z = np.empty((BATCH, n_out))
-        dH = np.empty((BATCH, HIDDEN))
-        mask = np.empty((BATCH, HIDDEN), dtype=bool)
-        ones = np.ones(BATCH)
-        transposed = np.empty((n_out, BATCH))
-        ones_out = np.ones(n_out)
-        order = np.arange(n_samples)
+    def fit(self, X, y, epochs, batch_size, rng):
+        dtype = self.dtype
+        sizes = self.layer_sizes
+        Xb = np.empty((batch_size, sizes[0]), dtype)
+        acts = [np.empty((batch_size, n), dtype) for n in sizes[1:]]
+        grads = [np.empty((batch_size, n), dtype) for n in sizes[1:-1]]
+        masks = [np.empty((batch_size, n), bool) for n in sizes[1:-1]]
+        ones = np.ones(batch_size, dtype)
+        transposed = np.empty((sizes[-1], batch_size), dtype)
+        ones_out = np.ones(sizes[-1], dtype)
+        order = np.arange(len(X))
         for _ in range(epochs):
             rng.shuffle(order)
-            for start in range(0, n_samples, BATCH):
-                index = order[start:start + BATCH]
+            for start in range(0, len(X), batch_size):
+                index = order[start:start + batch_size]
                 b = len(index)
-                x, h, z, dh, m = Xb[:b], H[:b], Z[:b], dH[:b], mask[:b]
-                X.take(index, axis=0, out=x, mode="clip")
-                target = y[index]
-                np.matmul(x, self.W1, out=h)
-                np.add(h, self.b1, out=h)
-                np.maximum(h, 0.0, out=h)
-                np.matmul(h, self.W2, out=z)
-                np.add(z, self.b2, out=z)
-                rows = np.arange(b)
-                if self.softmax:
-                    t = transposed[:, :b]
-                    np.copyto(t, z.T)
-                    np.subtract(z, np.maximum.reduce(t, axis=0)[:, None], out=z)
-                    np.exp(z, out=z)
-                    np.divide(z, np.dot(z, ones_out)[:, None], out=z)
-                    picked = z[rows, target]
-                    np.maximum(picked, 1e-7, out=picked)
-                    np.log(picked, out=picked)
-                    self.loss = -np.add.reduce(picked) / b
-                    np.multiply(z, 1.0 / b, out=z)
-                    z[rows, target] -= 1.0 / b
-                else:
-                    expit(z, out=z)
-                    p = np.clip(z, 1e-7, 1 - 1e-7)
-                    self.loss = -np.add.reduce(
-                        target * np.log(p) + (1 - target) * np.log1p(-p),
-                        axis=None) / b
-                    np.subtract(z, target, out=z)
-                    np.multiply(z, 1.0 / b, out=z)
-                np.matmul(h.T, z, out=self.dW2)
-                np.dot(ones[:b], z, out=self.db2[0])
-                np.dot(z, self.W2.T, out=dh)
-                np.greater(h, 0.0, out=m)
-                np.multiply(dh, m, out=dh)
-                np.matmul(x.T, dh, out=self.dW1)
-                np.dot(ones[:b], dh, out=self.db1[0])
+                inputs = [X.take(index, axis=0, out=Xb[:b], mode="clip")]
+                for (W, bias, _, _), out in zip(self.layers, acts):
+                    z = np.matmul(inputs[-1], W, out=out[:b])
+                    np.add(z, bias, out=z)
+                    inputs.append(z)
+                for z in inputs[1:-1]:
+                    np.maximum(z, 0, out=z)
+                delta = self._output_gradient(
+                    inputs[-1], y[index], transposed[:, :b], ones_out)
+                for layer in range(len(self.layers) - 1, -1, -1):
+                    W, _, dW, db = self.layers[layer]
+                    np.matmul(inputs[layer].T, delta, out=dW)
+                    np.dot(ones[:b], delta, out=db[0])
+                    if layer:
+                        previous = np.matmul(delta, W.T, out=grads[layer - 1][:b])
+                        mask = masks[layer - 1][:b]
+                        np.greater(inputs[layer], 0, out=mask)
+                        delta = np.multiply(previous, mask, out=previous)
                 self._adam()
         return self
 
+    def _output_gradient(self, z, target, transposed, ones_out):
+        """Turn the logits into ``(p - y) / b`` in place; record the loss."""
+        b = len(z)
+        scale = self.dtype.type(1.0 / b)
+        if self.softmax:
+            np.copyto(transposed, z.T)
+            np.subtract(z, np.maximum.reduce(transposed, axis=0)[:, None], out=z)
+            np.exp(z, out=z)
+            np.divide(z, np.dot(z, ones_out)[:, None], out=z)
+            rows = np.arange(b)
+            picked = z[rows, target]
+            np.maximum(picked, 1e-7, out=picked)
+            np.log(picked, out=picked)
+            self.loss = -np.add.reduce(picked) * scale
+            np.multiply(z, scale, out=z)
+            z[rows, target] -= scale
+        else:
+            expit(z, out=z)
+            p = np.clip(z, 1e-7, 1 - 1e-7)
+            self.loss = -np.add.reduce(
+                target * np.log(p) + (1 - target) * np.log1p(-p), axis=None) * scale
+            np.subtract(z, target, out=z)
+            np.multiply(z, scale, out=z)
+        return z
+
     def _adam(self):
+        # Moments kept divided by (1 - beta), as skmlp does: ten passes a step.
         self.t += 1
+        cast = self.dtype.type
         m, v, s, g, p = self.m, self.v, self.scratch, self.grads, self.params
-        root = np.sqrt(1 - BETA_2**self.t)
-        np.multiply(m, BETA_1, out=m)
-        np.add(m, (1 - BETA_1) * g, out=m)
-        np.multiply(v, BETA_2, out=v)
+        root = np.sqrt((1 - BETA_2) / (1 - BETA_2**self.t))
+        np.multiply(m, cast(BETA_1), out=m)
+        np.add(m, g, out=m)
+        np.multiply(v, cast(BETA_2), out=v)
         np.multiply(g, g, out=s)
-        np.multiply(s, 1 - BETA_2, out=s)
         np.add(v, s, out=v)
         np.sqrt(v, out=s)
-        np.add(s, EPSILON * root, out=s)
+        np.add(s, cast(EPSILON / root), out=s)
         np.divide(m, s, out=s)
-        np.multiply(s, LEARNING_RATE * root / (1 - BETA_1**self.t), out=s)
+        np.multiply(s, cast(LEARNING_RATE * (1 - BETA_1)
+                            / ((1 - BETA_1**self.t) * root)), out=s)
         np.subtract(p, s, out=p)
 
 
-def load(name):
-    if name == "digits":
-        X, y = load_digits(return_X_y=True)
-        X = X / 16
-    else:
-        X, y = load_breast_cancer(return_X_y=True)
-    X_train, _, y_train, _ = train_test_split(
-        X, y, test_size=0.2, stratify=y, random_state=0)
-    if name == "breast_cancer":
-        X_train = StandardScaler().fit_transform(X_train)
-    return np.ascontiguousarray(X_train), y_train
-
-
-def compare(name, epochs, repeats):
-    """Median fit times and paired ratios to scikit-learn, as printable lines."""
-    X, y = load(name)
-    softmax = name == "digits"
-    common = dict(hidden_layer_sizes=(HIDDEN,), batch_size=BATCH,
-                  max_iter=epochs, tol=0, n_iter_no_change=epochs,
-                  random_state=0, epsilon=EPSILON)
-    Ours = MulticlassMLPClassifier if softmax else BinaryMLPClassifier
-    targets = y if softmax else y.reshape(-1, 1).astype(float)
+def compare(workload, repeats, quick):
+    """Median fit times, paired ratios and paired BLAS fractions of the
+    hand-written loop, skmlp and scikit-learn on one workload."""
+    X, _, y, _ = load_workload_data(workload)
+    softmax = workload.kind == "multiclass"
     n_outputs = len(np.unique(y)) if softmax else 1
+    layer_sizes = (X.shape[1], *workload.hidden, n_outputs)
+    batch = resolve_batch_size(workload.batch_size, X.shape[0])
+    targets = y if softmax else y.reshape(-1, 1).astype(X.dtype)
+    one_thread = largest_gemm_flops(layer_sizes, batch) <= SINGLE_THREAD_MAX_FLOPS
 
     def hand_written():
-        with threadpool_limits(limits=1, user_api="blas"):
-            HandWrittenLoop(X.shape[1], n_outputs, softmax).fit(
-                X, targets, epochs, np.random.default_rng(0))
+        threads = (threadpool_limits(limits=1, user_api="blas") if one_thread
+                   else contextlib.nullcontext())
+        with threads:
+            HandWrittenLoop(layer_sizes, softmax, X.dtype).fit(
+                X, targets, workload.epochs, batch, np.random.default_rng(0))
 
-    fits = {
-        "hand-written NumPy loop": hand_written,
-        "skmlp": lambda: Ours(learning_rate=LEARNING_RATE, **common).fit(X, y),
-        "scikit-learn": lambda: MLPClassifier(
-            learning_rate_init=LEARNING_RATE, alpha=0, **common).fit(X, y),
-    }
+    def library(name):
+        return lambda: make_estimators(workload)[name].fit(X, y)
+
+    fits = {"hand-written NumPy loop": hand_written, "skmlp": library("skmlp"),
+            "scikit-learn": library("sklearn")}
     times = {label: [] for label in fits}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
+    limits = []
+    with quiet_convergence():
         for fit in fits.values():
             fit()  # warm-up
         for _ in range(repeats):
@@ -192,22 +198,40 @@ def compare(name, epochs, repeats):
                 start = time.perf_counter()
                 fit()
                 times[label].append(time.perf_counter() - start)
+            limits.append(gemm_limit(layer_sizes, X.shape[0], batch, workload.epochs,
+                                     X.dtype, quick=True)["seconds"])
     reference = times["scikit-learn"]
-    lines = [f"{name} ({len(X)} x {X.shape[1]}, hidden ({HIDDEN},), batch {BATCH}, "
-             f"{epochs} epochs)"]
-    for label, values in times.items():
-        ratio = statistics.median(a / b for a, b in zip(values, reference))
-        lines.append(f"  {label:<24} {statistics.median(values):.3f}   "
-                     f"ratio to scikit-learn {ratio:.2f}")
-    return lines
+    return [
+        (workload.name, label, f"{statistics.median(values):.3f}",
+         f"{statistics.median(a / b for a, b in zip(values, reference)):.2f}",
+         f"{statistics.median(g / a for g, a in zip(limits, values)):.0%}")
+        for label, values in times.items()
+    ]
 
 
-def main(repeats=7):
-    print(f"fit time (s), median of {repeats} alternating repeats; the "
-          "hand-written loop runs BLAS on one thread, as skmlp does for these "
-          "networks; scikit-learn keeps its default")
-    for name, epochs in (("digits", 50), ("breast_cancer", 100)):
-        print("", *compare(name, epochs, repeats), sep="\n")
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="the main benchmark's scaled-down workloads")
+    parser.add_argument("--repeats", type=int, default=None,
+                        help="alternating repeats per workload (default 5, 3 "
+                             "with --quick)")
+    parser.add_argument("--workloads", default=None,
+                        help="comma-separated workload names (default: all)")
+    args = parser.parse_args(argv)
+    repeats = args.repeats or (3 if args.quick else 5)
+    workloads = select_workloads(make_workloads(args.quick), args.workloads, parser)
+    print(f"median of {repeats} alternating repeats; ratio: fit time over "
+          "scikit-learn's, median of pairs; BLAS frac: GEMM-only time at the "
+          "best measured rate over fit time, median of pairs", flush=True)
+    rows = []
+    for workload in workloads:
+        rows.extend(compare(workload, repeats, args.quick))
+        print(text_table(("workload", "implementation", "fit s", "ratio",
+                          "BLAS frac"), rows[-3:]), flush=True)
+    print("\n== summary ==")
+    print(text_table(("workload", "implementation", "fit s", "ratio", "BLAS frac"),
+                     rows))
 
 
 if __name__ == "__main__":
