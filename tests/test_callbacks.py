@@ -13,6 +13,7 @@ import warnings
 
 import numpy as np
 import pytest
+from fitting import fit_quiet
 from sklearn.datasets import make_classification
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV
@@ -26,7 +27,6 @@ CallbackContext = sklearn_callback.CallbackContext
 ProgressBar = sklearn_callback.ProgressBar
 ScoringMonitor = sklearn_callback.ScoringMonitor
 
-ESTIMATORS = [BinaryMLPClassifier, MulticlassMLPClassifier]
 N_SAMPLES = 100
 BATCH_SIZE = 32  # 4 batches per epoch over 100 samples: the last one is short
 SMALL = {
@@ -47,17 +47,6 @@ def _data(Estimator):
         random_state=0,
     )
     return X, y
-
-
-def _fit(clf, X, y, **fit_params):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        return clf.fit(X, y, **fit_params)
-
-
-@pytest.fixture(params=ESTIMATORS, ids=lambda e: e.__name__)
-def Estimator(request):
-    return request.param
 
 
 @pytest.fixture
@@ -151,7 +140,7 @@ def test_hooks_come_in_pairs(Estimator, early_stopping):
     clf = Estimator(
         **SMALL, max_iter=3, n_iter_no_change=100, early_stopping=early_stopping
     ).set_callbacks(callback)
-    _fit(clf, X, y)
+    fit_quiet(clf, X, y)
     _assert_well_nested(callback.events)
 
     n_train = N_SAMPLES - math.ceil(0.1 * N_SAMPLES) if early_stopping else N_SAMPLES
@@ -187,11 +176,11 @@ def test_epoch_end_hands_a_snapshot(Estimator):
     # The fitted_estimator of an epoch is the model at that epoch, and stays so.
     X, y = _data(Estimator)
     callback = RecordingCallback()
-    clf = _fit(Estimator(**SMALL, max_iter=3).set_callbacks(callback), X, y)
+    clf = fit_quiet(Estimator(**SMALL, max_iter=3).set_callbacks(callback), X, y)
     ends = callback.tasks("end", "epoch")
     first = ends[0][1]["fitted"]
     assert first is not clf
-    at_one = _fit(Estimator(**SMALL, max_iter=1), X, y)
+    at_one = fit_quiet(Estimator(**SMALL, max_iter=1), X, y)
     np.testing.assert_array_equal(first.predict_proba(X), at_one.predict_proba(X))
     last = ends[-1][1]["fitted"]
     np.testing.assert_array_equal(last.predict_proba(X), clf.predict_proba(X))
@@ -251,14 +240,14 @@ def test_no_callbacks_creates_no_context(Estimator, monkeypatch):
         monkeypatch.setattr(CallbackContext, name, classmethod(counting))
 
     X, y = _data(Estimator)
-    clf = _fit(Estimator(**SMALL, max_iter=2), X, y)
+    clf = fit_quiet(Estimator(**SMALL, max_iter=2), X, y)
     clf.partial_fit(X, y)
     assert created == []
     assert not hasattr(clf, "_callback_fit_ctx")
     assert not hasattr(clf, "_skl_callbacks")
 
     # The counter works: with a callback, contexts are created.
-    _fit(clf.set_callbacks(RecordingCallback()), X, y)
+    fit_quiet(clf.set_callbacks(RecordingCallback()), X, y)
     assert len(created) == 1 + 2 + 2 * math.ceil(N_SAMPLES / BATCH_SIZE)
     assert not hasattr(clf, "_callback_fit_ctx")  # removed after fit
 
@@ -267,7 +256,7 @@ def test_verbose_output_with_callbacks(Estimator, capsys):
     X, y = _data(Estimator)
     clf = Estimator(**SMALL, max_iter=3, verbose=1)
     clf.set_callbacks(RecordingCallback())
-    _fit(clf, X, y)
+    fit_quiet(clf, X, y)
     out = capsys.readouterr().out
     lines = [line for line in out.splitlines() if line.startswith("epoch: ")]
     assert [line.split(",")[0] for line in lines] == [
@@ -279,7 +268,7 @@ def test_verbose_output_with_callbacks(Estimator, capsys):
 def test_verbose_output_with_progress_bar(Estimator, capsys, rich):
     X, y = _data(Estimator)
     clf = Estimator(**SMALL, max_iter=2, verbose=1).set_callbacks(ProgressBar())
-    _fit(clf, X, y)
+    fit_quiet(clf, X, y)
     out = capsys.readouterr().out
     assert re.search(r"^epoch: 1, acc: ", out, flags=re.MULTILINE)
     assert re.search(r"^epoch: 2, acc: ", out, flags=re.MULTILINE)
@@ -291,7 +280,7 @@ def test_scoring_monitor_one_score_per_epoch(Estimator):
     X, y = _data(Estimator)
     monitor = ScoringMonitor(scoring="accuracy")
     clf = Estimator(**SMALL, max_iter=4, n_iter_no_change=100)
-    _fit(clf.set_callbacks(monitor), X, y)
+    fit_quiet(clf.set_callbacks(monitor), X, y)
     rows = monitor.get_logs().data
     root = [row for row in rows if row["task_name"] == "fit"]
     epochs = [row for row in rows if row["task_name"] == "epoch"]
@@ -303,7 +292,7 @@ def test_scoring_monitor_one_score_per_epoch(Estimator):
     assert root[0]["accuracy"] == clf.score(X, y)
     # Each epoch is scored with the model of that epoch: the same run cut there.
     for k, row in enumerate(epochs[:-1], start=1):
-        at_k = _fit(Estimator(**SMALL, max_iter=k), X, y)
+        at_k = fit_quiet(Estimator(**SMALL, max_iter=k), X, y)
         assert row["accuracy"] == at_k.score(X, y)
 
 
@@ -312,7 +301,7 @@ def test_scoring_monitor_sample_weight(Estimator):
     weights = np.linspace(0.1, 2.0, N_SAMPLES)
     monitor = ScoringMonitor(scoring="accuracy")
     clf = Estimator(**SMALL, max_iter=2).set_callbacks(monitor)
-    _fit(clf, X, y, sample_weight=weights)
+    fit_quiet(clf, X, y, sample_weight=weights)
     root = monitor.get_logs().data[0]
     assert root["task_name"] == "fit"
     assert root["accuracy"] == pytest.approx(
@@ -327,7 +316,7 @@ def test_scoring_monitor_ignores_class_weight():
     )
     monitor = ScoringMonitor(scoring="accuracy")
     clf = Estimator(**SMALL, max_iter=2, class_weight="balanced")
-    _fit(clf.set_callbacks(monitor), X, y)
+    fit_quiet(clf.set_callbacks(monitor), X, y)
     root = monitor.get_logs().data[0]
     assert root["accuracy"] == pytest.approx(clf.score(X, y))
 
@@ -336,7 +325,7 @@ def test_scoring_monitor_early_stopping_scores_the_restored_model(Estimator):
     X, y = _data(Estimator)
     monitor, recorder = ScoringMonitor(scoring="accuracy"), RecordingCallback()
     clf = Estimator(**SMALL, max_iter=40, n_iter_no_change=2, early_stopping=True)
-    _fit(clf.set_callbacks(monitor, recorder), X, y)
+    fit_quiet(clf.set_callbacks(monitor, recorder), X, y)
     root = [row for row in monitor.get_logs().data if row["task_name"] == "fit"]
     # The callbacks see the training part of the internal split.
     (_, begin), = recorder.tasks("begin", "fit")
@@ -365,7 +354,7 @@ def test_scoring_monitor_in_grid_search():
     monitor = ScoringMonitor(scoring="accuracy")
     clf = Estimator(**SMALL, max_iter=2).set_callbacks(monitor)
     search = GridSearchCV(clf, {"learning_rate": [0.01, 0.02]}, cv=2, n_jobs=1)
-    _fit(search, X, y)
+    fit_quiet(search, X, y)
     (log,) = monitor.get_logs(select="all")
     assert log.estimator_name == "GridSearchCV"
     fits = [row for row in log.data if row["task_name"] == "fit"]
@@ -385,7 +374,7 @@ def _assert_complete_bars(out, *names):
 def test_progress_bar_fit(Estimator, capsys, rich):
     X, y = _data(Estimator)
     clf = Estimator(**SMALL, max_iter=3).set_callbacks(ProgressBar())
-    _fit(clf, X, y)
+    fit_quiet(clf, X, y)
     out = capsys.readouterr().out
     name = Estimator.__name__
     _assert_complete_bars(out, f"{name} - fit", f"{name} - epoch #0",
@@ -408,7 +397,7 @@ def test_progress_bar_pipeline(Estimator, capsys, rich):
     X, y = _data(Estimator)
     pipe = make_pipeline(StandardScaler(), Estimator(**SMALL, max_iter=2))
     pipe.set_callbacks(ProgressBar(max_propagation_depth=None))
-    _fit(pipe, X, y)
+    fit_quiet(pipe, X, y)
     out = capsys.readouterr().out
     name = Estimator.__name__
     _assert_complete_bars(
@@ -424,7 +413,7 @@ def test_progress_bar_grid_search(capsys, rich):
         pipe, {"multiclassmlpclassifier__learning_rate": [0.01]}, cv=2, n_jobs=1
     )
     search.set_callbacks(ProgressBar(max_propagation_depth=None))
-    _fit(search, X, y)
+    fit_quiet(search, X, y)
     out = capsys.readouterr().out
     _assert_complete_bars(
         out, "GridSearchCV - fit", f"{Estimator.__name__} - epoch #1"
@@ -436,7 +425,7 @@ def test_progress_bar_grid_search(capsys, rich):
     search = GridSearchCV(
         Estimator(**SMALL, max_iter=2), {"learning_rate": [0.01]}, cv=2
     )
-    _fit(search.set_callbacks(ProgressBar(max_propagation_depth=None)), X, y)
+    fit_quiet(search.set_callbacks(ProgressBar(max_propagation_depth=None)), X, y)
     out = capsys.readouterr().out
     assert out.count(f"{Estimator.__name__} - epoch #") == 3 * 2
 

@@ -16,6 +16,7 @@ import warnings
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from fitting import fit_quiet
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.base import clone
 from sklearn.datasets import make_classification
@@ -27,10 +28,9 @@ from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
 import skmlp._network
-from skmlp import BinaryMLPClassifier, MulticlassMLPClassifier
+from skmlp import BinaryMLPClassifier
 from skmlp._network import Network
 
-ESTIMATORS = [BinaryMLPClassifier, MulticlassMLPClassifier]
 OPTIMIZERS = ["sgd", "adagrad", "rmsprop", "adam"]
 # Step sizes at which each optimizer learns the toy problems in a few epochs.
 LEARNING_RATES = {"sgd": 0.05, "adagrad": 0.1, "rmsprop": 0.01, "adam": 0.01}
@@ -48,11 +48,6 @@ def _single_blas_thread():
     # processes make these tiny matmuls many times slower than one thread.
     with threadpool_limits(limits=1, user_api="blas"):
         yield
-
-
-@pytest.fixture(params=ESTIMATORS, ids=["binary", "multiclass"])
-def Estimator(request):
-    return request.param
 
 
 def make_data(Estimator, n_samples=200, *, random_state=0, **kwargs):
@@ -78,13 +73,6 @@ def small(Estimator, **params):
     defaults = dict(hidden_layer_sizes=(8,), learning_rate=0.01, random_state=0)
     defaults.update(params)
     return Estimator(**defaults)
-
-
-def fit_quiet(estimator, X, y, **fit_params):
-    """Fit, ignoring the ConvergenceWarning of runs cut short on purpose."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        return estimator.fit(X, y, **fit_params)
 
 
 def assert_same_weights(a, b):

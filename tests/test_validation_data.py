@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 import sklearn
+from fitting import fit_quiet
 from numpy.testing import assert_array_equal
 from sklearn.datasets import make_classification, make_multilabel_classification
 from sklearn.exceptions import ConvergenceWarning, UnsetMetadataPassedError
@@ -18,7 +19,6 @@ from sklearn.preprocessing import StandardScaler
 
 from skmlp import BinaryMLPClassifier, MulticlassMLPClassifier
 
-ESTIMATORS = [BinaryMLPClassifier, MulticlassMLPClassifier]
 N_SAMPLES = 120
 SMALL = {
     "hidden_layer_sizes": (8,),
@@ -40,17 +40,6 @@ def _data(Estimator, n_classes=None, seed=0):
         random_state=seed,
     )
     return X[:N_SAMPLES], y[:N_SAMPLES], X[N_SAMPLES:], y[N_SAMPLES:]
-
-
-def _fit(clf, X, y, **fit_params):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        return clf.fit(X, y, **fit_params)
-
-
-@pytest.fixture(params=ESTIMATORS, ids=lambda e: e.__name__)
-def Estimator(request):
-    return request.param
 
 
 def _state(clf):
@@ -86,7 +75,7 @@ def _assert_same_state(before, after):
 def test_one_epoch_matches_score_and_log_loss(Estimator, weighted):
     X, y, X_val, y_val = _data(Estimator)
     w_val = np.linspace(0.5, 2.0, len(y_val)) if weighted else None
-    clf = _fit(
+    clf = fit_quiet(
         Estimator(**SMALL, max_iter=1), X, y,
         X_val=X_val, y_val=y_val, sample_weight_val=w_val,
     )
@@ -101,7 +90,7 @@ def test_one_epoch_matches_score_and_log_loss(Estimator, weighted):
 
 def test_every_epoch(Estimator):
     X, y, X_val, y_val = _data(Estimator)
-    clf = _fit(
+    clf = fit_quiet(
         Estimator(**SMALL, max_iter=8, n_iter_no_change=100), X, y,
         X_val=X_val, y_val=y_val,
     )
@@ -123,7 +112,7 @@ def test_every_epoch(Estimator):
 
 def test_no_validation_data_no_validation_attributes(Estimator):
     X, y, _, _ = _data(Estimator)
-    clf = _fit(Estimator(**SMALL, max_iter=2), X, y)
+    clf = fit_quiet(Estimator(**SMALL, max_iter=2), X, y)
     assert clf.validation_scores_ is None
     assert clf.validation_loss_curve_ is None
     assert clf.best_validation_score_ is None
@@ -131,7 +120,7 @@ def test_no_validation_data_no_validation_attributes(Estimator):
 
 def test_sparse_and_float32_validation_data(Estimator):
     X, y, X_val, y_val = _data(Estimator)
-    clf = _fit(
+    clf = fit_quiet(
         Estimator(**SMALL, max_iter=1), X.astype(np.float32), y,
         X_val=sp.csr_matrix(X_val), y_val=y_val,
     )
@@ -142,7 +131,7 @@ def test_sparse_and_float32_validation_data(Estimator):
 def test_string_labels(Estimator):
     X, y, X_val, y_val = _data(Estimator)
     names = np.array(["ant", "bee", "cat"])
-    clf = _fit(
+    clf = fit_quiet(
         Estimator(**SMALL, max_iter=1), X, names[y],
         X_val=X_val, y_val=list(names[y_val]),
     )
@@ -154,7 +143,8 @@ def test_multilabel_validation_data():
         n_samples=N_SAMPLES + 40, n_features=6, n_classes=3, random_state=0
     )
     X, X_val, Y, Y_val = X[:N_SAMPLES], X[N_SAMPLES:], Y[:N_SAMPLES], Y[N_SAMPLES:]
-    clf = _fit(BinaryMLPClassifier(**SMALL, max_iter=1), X, Y, X_val=X_val, y_val=Y_val)
+    clf = fit_quiet(BinaryMLPClassifier(**SMALL, max_iter=1), X, Y,
+                    X_val=X_val, y_val=Y_val)
     # Subset accuracy, as score; the loss is the mean over labels, then samples.
     assert clf.validation_scores_[0] == accuracy_score(Y_val, clf.predict(X_val))
     proba = np.clip(clf.predict_proba(X_val), 1e-7, 1 - 1e-7)
@@ -166,14 +156,14 @@ def test_multilabel_validation_data():
 def test_early_stopping_uses_all_training_data(Estimator):
     X, y, X_val, y_val = _data(Estimator)
     params = {**SMALL, "max_iter": 5, "early_stopping": True, "n_iter_no_change": 100}
-    given = _fit(Estimator(**params), X, y, X_val=X_val, y_val=y_val)
+    given = fit_quiet(Estimator(**params), X, y, X_val=X_val, y_val=y_val)
     assert given.t_ == given.n_iter_ * N_SAMPLES
     assert len(given.validation_scores_) == given.n_iter_
     assert given.best_loss_ is None
     assert given.best_validation_score_ == max(given.validation_scores_)
 
     # The internal split holds out ceil(validation_fraction * n_samples).
-    internal = _fit(Estimator(**params), X, y)
+    internal = fit_quiet(Estimator(**params), X, y)
     n_val = math.ceil(0.1 * N_SAMPLES)
     assert internal.t_ == internal.n_iter_ * (N_SAMPLES - n_val)
     assert len(internal.validation_scores_) == internal.n_iter_
@@ -193,7 +183,7 @@ def test_early_stopping_restores_best_epoch(Estimator):
     assert clf.score(X_val, y_val) == scores[best - 1]
 
     # The same training run cut at the best epoch: the same weights, bit for bit.
-    at_best = _fit(
+    at_best = fit_quiet(
         Estimator(**params, max_iter=best), X, y, X_val=X_val, y_val=y_val
     )
     assert at_best.validation_scores_ == scores[:best]
@@ -237,7 +227,7 @@ ERROR_CASES = range(len(_bad_fit_params(np.zeros((3, 6)), np.zeros(3))))
 @pytest.mark.parametrize("case", ERROR_CASES)
 def test_invalid_validation_data_leaves_fitted_model_unchanged(Estimator, case):
     X, y, X_val, y_val = _data(Estimator)
-    clf = _fit(Estimator(**SMALL, max_iter=2), X, y, X_val=X_val, y_val=y_val)
+    clf = fit_quiet(Estimator(**SMALL, max_iter=2), X, y, X_val=X_val, y_val=y_val)
     before = _state(clf)
     proba = clf.predict_proba(X_val)
     fit_params, match = _bad_fit_params(X_val, y_val)[case]
@@ -250,7 +240,7 @@ def test_invalid_validation_data_leaves_fitted_model_unchanged(Estimator, case):
 def test_invalid_validation_data_on_new_feature_count_rolls_back(Estimator):
     # The failed fit would have reset n_features_in_ to 5.
     X, y, X_val, y_val = _data(Estimator)
-    clf = _fit(Estimator(**SMALL, max_iter=2), X, y)
+    clf = fit_quiet(Estimator(**SMALL, max_iter=2), X, y)
     before = _state(clf)
     with pytest.raises(ValueError, match="6 features"):
         clf.fit(X[:, :5], y, X_val=X_val, y_val=y_val)
@@ -269,7 +259,7 @@ def test_invalid_validation_data_on_unfitted_model(Estimator):
 # -- verbose ----------------------------------------------------------------------
 def test_verbose_appends_validation_accuracy(Estimator, capsys):
     X, y, X_val, y_val = _data(Estimator)
-    clf = _fit(
+    clf = fit_quiet(
         Estimator(**SMALL, max_iter=3, verbose=1), X, y, X_val=X_val, y_val=y_val
     )
     lines = capsys.readouterr().out.splitlines()
@@ -282,7 +272,7 @@ def test_verbose_appends_validation_accuracy(Estimator, capsys):
 
 def test_verbose_without_validation_data(Estimator, capsys):
     X, y, _, _ = _data(Estimator)
-    _fit(Estimator(**SMALL, max_iter=2, verbose=1), X, y)
+    fit_quiet(Estimator(**SMALL, max_iter=2, verbose=1), X, y)
     out = capsys.readouterr().out
     assert out.count("epoch: ") == 2
     assert "val_acc" not in out
@@ -298,12 +288,12 @@ def test_pipeline_step_parameters(Estimator):
     # A Pipeline hands `clf__X_val` to the final step as it is: the preceding
     # steps do NOT transform X_val.  Raw X_val is therefore scored by a network
     # trained on scaled data...
-    _fit(pipe, X, y, clf__X_val=X_val, clf__y_val=y_val)
+    fit_quiet(pipe, X, y, clf__X_val=X_val, clf__y_val=y_val)
     assert pipe[-1].validation_scores_[-1] == pipe[-1].score(X_val, y_val)
     # ...so users must pass already transformed validation data (or fit the
     # estimator directly on transformed data).
     X_val_t = StandardScaler().fit(X).transform(X_val)
-    _fit(pipe, X, y, clf__X_val=X_val_t, clf__y_val=y_val)
+    fit_quiet(pipe, X, y, clf__X_val=X_val_t, clf__y_val=y_val)
     assert pipe[-1].validation_scores_[-1] == pipe.score(X_val, y_val)
 
 
@@ -319,7 +309,7 @@ def test_pipeline_metadata_routing(Estimator):
         clf = Estimator(**SMALL, max_iter=2).set_fit_request(
             X_val=True, y_val=True, sample_weight_val=True
         )
-        pipe = _fit(
+        pipe = fit_quiet(
             make_pipeline(StandardScaler(), clf), X, y,
             X_val=X_val, y_val=y_val, sample_weight_val=w_val,
         )
@@ -355,7 +345,7 @@ def test_grid_search_validation_data(routing):
         search = GridSearchCV(clf, grid, cv=3, n_jobs=1)
         # Validation data of another length than X reaches every fit whole:
         # 3 fits on 2/3 of X, then the refit on all of X.
-        _fit(search, X, y, X_val=X_val, y_val=y_val)
+        fit_quiet(search, X, y, X_val=X_val, y_val=y_val)
         assert SEEN_SIZES == [(80, 40)] * 3 + [(120, 40)]
         assert len(search.best_estimator_.validation_scores_) == 1
 
@@ -365,7 +355,7 @@ def test_grid_search_validation_data(routing):
         SEEN_SIZES.clear()
         X_same, y_same = np.tile(X_val, (3, 1)), np.tile(y_val, 3)
         assert len(y_same) == len(y)
-        _fit(search, X, y, X_val=X_same, y_val=y_same)
+        fit_quiet(search, X, y, X_val=X_same, y_val=y_same)
         assert SEEN_SIZES == [(80, 80)] * 3 + [(120, 120)]
 
         SEEN_SIZES.clear()
