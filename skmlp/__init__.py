@@ -1,14 +1,24 @@
-"""skmlp: scikit-learn-compatible neural-network classifiers in NumPy.
+"""skmlp: scikit-learn-compatible neural networks in NumPy.
 
 The estimators :class:`BinaryMLPClassifier` and :class:`MulticlassMLPClassifier`
 train networks built from the public blocks of :mod:`skmlp.layers`,
 :mod:`skmlp.activations`, :mod:`skmlp.losses` and :mod:`skmlp.optimizers`.
+
+The estimators are imported on first use, so that ``import skmlp`` (and the
+``skmlp --help`` of the command line) does not pay for importing
+scikit-learn.
 """
+
+import importlib
 
 __version__ = "0.1.0.dev0"
 
-from ._base import InconsistentVersionWarning  # noqa: E402
-from ._classifiers import BinaryMLPClassifier, MulticlassMLPClassifier  # noqa: E402
+# public name -> the private module that defines it
+_LAZY = {
+    "BinaryMLPClassifier": "._classifiers",
+    "MulticlassMLPClassifier": "._classifiers",
+    "InconsistentVersionWarning": "._persistence",
+}
 
 __all__ = [
     "BinaryMLPClassifier",
@@ -16,3 +26,16 @@ __all__ = [
     "InconsistentVersionWarning",
     "__version__",
 ]
+
+
+def __getattr__(name):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'skmlp' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__():
+    return sorted({*globals(), *__all__})

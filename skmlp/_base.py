@@ -26,9 +26,9 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from . import __version__
 from ._callbacks import CallbackSupportMixin, fit_callbacks
 from ._network import ACTIVATIONS, Network
+from ._persistence import VersionedPickleMixin
 from ._threads import blas_threads_for
 from ._training import EpochLog, run_epochs
 from .optimizers import SGD, Adagrad, Adam, RMSprop
@@ -43,7 +43,9 @@ REGULARIZERS = (
 _LAMBDA = [Interval(Real, 0, None, closed="left"), "array-like"]
 
 
-class _BaseMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
+class _BaseMLPClassifier(
+    VersionedPickleMixin, CallbackSupportMixin, ClassifierMixin, BaseEstimator
+):
     """Everything the two classifiers share; subclasses encode the targets."""
 
     _parameter_constraints = {
@@ -311,23 +313,6 @@ class _BaseMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         return tags
-
-    def __getstate__(self):
-        state = super().__getstate__()
-        state["_skmlp_version"] = __version__
-        return state
-
-    def __setstate__(self, state):
-        saved = state.pop("_skmlp_version", None)
-        if saved is not None and saved != __version__:
-            warnings.warn(
-                f"Trying to unpickle {type(self).__name__} from skmlp version "
-                f"{saved} when using version {__version__}. This might lead to "
-                "breaking code or invalid results. Use at your own risk.",
-                InconsistentVersionWarning,
-                stacklevel=2,
-            )
-        super().__setstate__(state)
 
     # -- fitting -------------------------------------------------------------
     def _fit(self, X, y, sample_weight, *, incremental, classes, validation_data):
@@ -745,15 +730,3 @@ def _naming(name):
         yield
     except ValueError as error:
         raise ValueError(f"Invalid {name}: {error}") from error
-
-
-class InconsistentVersionWarning(UserWarning):
-    """Warning raised when a model pickled by another skmlp version is loaded.
-
-    Examples
-    --------
-    >>> import warnings
-    >>> from skmlp import InconsistentVersionWarning
-    >>> issubclass(InconsistentVersionWarning, UserWarning)
-    True
-    """
