@@ -1,115 +1,90 @@
-"""The shared base of the two estimators: validation, fit orchestration, predict.
+"""The shared base of the estimators: plan a fit, commit it, train, record.
 
-The estimator holds no mathematics.  It validates, encodes the targets (left to
-the subclasses), builds a :class:`~skmlp._network.Network` of the public
-building blocks, hands it with an optimizer to :func:`~skmlp._training.run_epochs`,
-and reads predictions back from the same network.
+The estimator holds no mathematics.  It validates and plans (``_plan_fit``,
+leaving the model untouched), installs the targets, the
+:class:`~skmlp._network.Network` of public building blocks and the optimizer
+(``_commit``), hands them to :func:`~skmlp._training.run_epochs` with a stopping
+rule and a score, and copies what it needs out of the returned history
+(``_record``).  What differs between the estimators is a hook that returns a
+value: the encoded targets, the output head, the per-epoch score, the weight
+of each sample.
 """
 
 import warnings
 from contextlib import contextmanager
-from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
-from sklearn.model_selection import train_test_split
-from sklearn.utils import check_random_state, compute_class_weight
-from sklearn.utils._param_validation import (
-    Interval,
-    InvalidParameterError,
-    StrOptions,
-)
+from sklearn.base import BaseEstimator, _fit_context
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils import check_random_state
 from sklearn.utils.validation import (
     _check_sample_weight,
     check_is_fitted,
     validate_data,
 )
 
+from . import _params
 from ._callbacks import CallbackSupportMixin, fit_callbacks
-from ._network import ACTIVATIONS, Network
+from ._network import Network
 from ._persistence import VersionedPickleMixin
+from ._plan import FitPlan, TrainingSet, ValidationSet, split_validation
+from ._stopping import StoppingRule
 from ._threads import blas_threads_for
-from ._training import EpochLog, run_epochs
-from .optimizers import SGD, Adagrad, Adam, RMSprop
+from ._training import MAX_ABS_WEIGHT, Batches, run_epochs
 
-REGULARIZERS = (
-    "weight_regularizer_l1",
-    "weight_regularizer_l2",
-    "bias_regularizer_l1",
-    "bias_regularizer_l2",
-)
-
-_LAMBDA = [Interval(Real, 0, None, closed="left"), "array-like"]
+# Attributes validate_data sets on the estimator; a failed fit restores them.
+_INPUT_ATTRIBUTES = ("n_features_in_", "feature_names_in_")
 
 
-class _BaseMLPClassifier(
-    VersionedPickleMixin, CallbackSupportMixin, ClassifierMixin, BaseEstimator
-):
-    """Everything the two classifiers share; subclasses encode the targets."""
+class EpochLog:
+    """One record (a dict of plain floats) per completed epoch."""
 
-    _parameter_constraints = {
-        "hidden_layer_sizes": [
-            "array-like",
-            Interval(Integral, 1, None, closed="left"),
-        ],
-        "activation": [StrOptions(set(ACTIVATIONS))],
-        **{name: list(_LAMBDA) for name in REGULARIZERS},
-        "dropout": [Interval(Real, 0, 1, closed="left")],
-        "optimizer": [StrOptions({"sgd", "adagrad", "rmsprop", "adam"})],
-        "learning_rate": [Interval(Real, 0, None, closed="neither")],
-        "learning_rate_decay": [Interval(Real, 0, None, closed="left")],
-        "momentum": [Interval(Real, 0, 1, closed="both")],
-        "rho": [Interval(Real, 0, 1, closed="left")],
-        "beta_1": [Interval(Real, 0, 1, closed="left")],
-        "beta_2": [Interval(Real, 0, 1, closed="left")],
-        "epsilon": [Interval(Real, 0, None, closed="neither")],
-        "batch_size": [
-            StrOptions({"auto"}),
-            Interval(Integral, 1, None, closed="left"),
-            None,
-        ],
-        "max_iter": [Interval(Integral, 1, None, closed="left")],
-        "tol": [Interval(Real, 0, None, closed="left")],
-        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
-        "early_stopping": ["boolean"],
-        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
-        "shuffle": ["boolean"],
-        "class_weight": [StrOptions({"balanced"}), dict, None],
-        "random_state": ["random_state"],
-        "verbose": ["verbose"],
-        "warm_start": ["boolean"],
-    }
+    def __init__(self):
+        self.records = []
+
+    def extend(self, records):
+        self.records.extend(records)
+
+    def curve(self, key):
+        return [record[key] for record in self.records]
+
+
+class BaseMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
+    """Everything the estimators share; subclasses supply the hooks
+    ``_encode_targets``, ``_encode_validation_targets``, ``_output_head`` and
+    ``_score``, and may weight samples (``_target_weights``)."""
+
+    _parameter_constraints = dict(_params.PARAMETER_CONSTRAINTS)
 
     def __init__(
         self,
         *,
-        hidden_layer_sizes=(100,),
-        activation="relu",
-        weight_regularizer_l1=0.0,
-        weight_regularizer_l2=0.0,
-        bias_regularizer_l1=0.0,
-        bias_regularizer_l2=0.0,
-        dropout=0.0,
-        optimizer="adam",
-        learning_rate=0.001,
-        learning_rate_decay=0.0,
-        momentum=0.9,
-        rho=0.9,
-        beta_1=0.9,
-        beta_2=0.999,
-        epsilon=1e-7,
-        batch_size="auto",
-        max_iter=200,
-        tol=1e-4,
-        n_iter_no_change=10,
-        early_stopping=False,
-        validation_fraction=0.1,
-        shuffle=True,
-        class_weight=None,
-        random_state=None,
-        verbose=0,
-        warm_start=False,
+        hidden_layer_sizes,
+        activation,
+        weight_regularizer_l1,
+        weight_regularizer_l2,
+        bias_regularizer_l1,
+        bias_regularizer_l2,
+        dropout,
+        optimizer,
+        learning_rate,
+        learning_rate_decay,
+        momentum,
+        rho,
+        beta_1,
+        beta_2,
+        epsilon,
+        batch_size,
+        max_iter,
+        tol,
+        n_iter_no_change,
+        early_stopping,
+        validation_fraction,
+        shuffle,
+        random_state,
+        verbose,
+        warm_start,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -133,134 +108,11 @@ class _BaseMLPClassifier(
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.shuffle = shuffle
-        self.class_weight = class_weight
         self.random_state = random_state
         self.verbose = verbose
         self.warm_start = warm_start
 
-    # -- public API ------------------------------------------------------------
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None,
-            sample_weight_val=None):
-        """Train the network on ``(X, y)`` for up to ``max_iter`` epochs.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training data.  float32 data trains in float32; anything else is
-            converted to float64.
-        y : array-like of shape (n_samples,) or (n_samples, n_labels)
-            Target labels.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Non-negative weights of the samples in the data loss.
-        X_val : {array-like, sparse matrix} of shape (n_val, n_features), \
-                default=None
-            Validation data, evaluated after every epoch (accuracy into
-            ``validation_scores_``, data loss into ``validation_loss_curve_``).
-            With ``early_stopping=True`` it replaces the internal
-            ``validation_fraction`` split. It is used as given: inside a
-            :class:`~sklearn.pipeline.Pipeline` the preceding steps do not
-            transform it.
-        y_val : array-like of shape (n_val,) or (n_val, n_labels), default=None
-            Labels of ``X_val``; required with it.
-        sample_weight_val : array-like of shape (n_val,), default=None
-            Weights of the validation samples in the validation score and loss.
-
-        Returns
-        -------
-        self : object
-            The fitted estimator.
-        """
-        return self._fit(
-            X, y, sample_weight, incremental=False, classes=None,
-            validation_data=(X_val, y_val, sample_weight_val),
-        )
-
-    @_fit_context(prefer_skip_nested_validation=True)
-    def partial_fit(self, X, y, classes=None, sample_weight=None):
-        """Train for one epoch over ``(X, y)``, continuing from the current state.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training data.
-        y : array-like of shape (n_samples,) or (n_samples, n_labels)
-            Target labels, all of them in ``classes``.
-        classes : array-like of shape (n_classes,), default=None
-            Every label that will ever be seen; required on the first call,
-            optional (and checked) afterwards.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Non-negative weights of the samples in the data loss.
-
-        Returns
-        -------
-        self : object
-            The estimator.
-        """
-        # scikit-learn skips parameter validation for partial_fit on a fitted
-        # estimator, but every call here applies the current parameters.
-        self._validate_params()
-        return self._fit(
-            X, y, sample_weight, incremental=True, classes=classes,
-            validation_data=(None, None, None),
-        )
-
-    def predict(self, X):
-        """Predict the label(s) of each sample.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-
-        Returns
-        -------
-        y : ndarray of shape (n_samples,) or (n_samples, n_labels)
-            The label of the largest probability (per label for multilabel).
-        """
-        return self._decode(self._probabilities(X))
-
-    def predict_proba(self, X):
-        """Probability of each class (or of each label, for multilabel).
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes) or (n_samples, n_labels)
-        """
-        return self._to_class_proba(self._probabilities(X))
-
-    def predict_log_proba(self, X):
-        """Logarithm of :meth:`predict_proba`, computed stably from the logits.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-
-        Returns
-        -------
-        log_proba : ndarray of the shape of :meth:`predict_proba`
-        """
-        return self._log_proba_from_logits(self._logits(X))
-
-    def decision_function(self, X):
-        """Logits of the output layer.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-
-        Returns
-        -------
-        scores : ndarray of shape (n_samples,) or (n_samples, n_outputs)
-            ``(n_samples,)`` for a two-class problem; otherwise one column per
-            output unit.
-        """
-        return self._scores_from_logits(self._logits(X))
-
-    # -- fitted attributes derived from the network and the epoch log ---------
+    # -- fitted attributes derived from the network, the log and the rule -----
     @property
     def coefs_(self):
         """list of ndarray: weight matrix of each Dense layer, ``(n_in, n_out)``."""
@@ -285,18 +137,30 @@ class _BaseMLPClassifier(
 
     @property
     def regularization_loss_curve_(self):
-        """list of float: L1/L2 penalty of all layers at the end of each epoch."""
+        """list of float: L1/L2 penalty of all layers, each epoch."""
         return self._log.curve("regularization_loss")
 
     @property
     def validation_scores_(self):
-        """list of float or None: validation accuracy of each epoch."""
+        """list of float or None: validation score of each epoch."""
         return self._validation_curve("validation_score")
 
     @property
     def validation_loss_curve_(self):
         """list of float or None: validation data loss of each epoch."""
         return self._validation_curve("validation_loss")
+
+    @property
+    def best_loss_(self):
+        """float or None: lowest training loss (None with early stopping)."""
+        best = self._stopping.best_loss
+        return None if self._stopping.early_stopping or np.isinf(best) else best
+
+    @property
+    def best_validation_score_(self):
+        """float or None: best validation score (None without validation)."""
+        best = self._stopping.best_validation_score
+        return None if np.isinf(best) else best
 
     def _validation_curve(self, key):
         # Epochs trained without validation data (a warm start or partial_fit
@@ -314,51 +178,105 @@ class _BaseMLPClassifier(
         tags.input_tags.sparse = True
         return tags
 
-    # -- fitting -------------------------------------------------------------
-    def _fit(self, X, y, sample_weight, *, incremental, classes, validation_data):
-        # Everything that can fail runs before the model changes; the input
-        # validation's own side effects (n_features_in_, feature_names_in_) are
-        # rolled back if anything fails.
-        saved = {
-            key: self.__dict__[key]
-            for key in ("n_features_in_", "feature_names_in_")
-            if key in self.__dict__
-        }
-        try:
-            plan = self._plan_fit(
-                X, y, sample_weight, incremental, classes, validation_data
-            )
-        except BaseException:
-            for key in ("n_features_in_", "feature_names_in_"):
-                self.__dict__.pop(key, None)
-            self.__dict__.update(saved)
-            raise
+    # -- fitting ---------------------------------------------------------------
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None,
+            sample_weight_val=None):
+        """Train the network on ``(X, y)`` for up to ``max_iter`` epochs.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.  float32 data trains in float32; anything else is
+            converted to float64.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Target values: class labels (or a multilabel indicator matrix)
+            for the classifiers, numbers for the regressor.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights of the samples in the data loss.
+        X_val : {array-like, sparse matrix} of shape (n_val, n_features), \
+                default=None
+            Validation data, evaluated after every epoch (score into
+            ``validation_scores_``, data loss into ``validation_loss_curve_``).
+            With ``early_stopping=True`` it replaces the internal
+            ``validation_fraction`` split. It is used as given: inside a
+            :class:`~sklearn.pipeline.Pipeline` the preceding steps do not
+            transform it.
+        y_val : array-like of shape (n_val,) or (n_val, n_outputs), default=None
+            Targets of ``X_val``; required with it.
+        sample_weight_val : array-like of shape (n_val,), default=None
+            Weights of the validation samples in the validation score and loss.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        return self._fit(X, y, sample_weight, incremental=False,
+                         validation=(X_val, y_val, sample_weight_val))
+
+    def _fit(self, X, y, sample_weight, *, incremental, classes=None,
+             validation=(None, None, None)):
+        with _restored_on_error(self, _INPUT_ATTRIBUTES):
+            plan = self._plan_fit(X, y, sample_weight, incremental, classes,
+                                  validation)
         self._commit(plan)
-        self._train(plan, incremental)
+        history = self._train(plan)
+        self._record(plan, history)
         return self
 
-    def _plan_fit(self, X, y, sample_weight, incremental, classes, validation_data):
+    def _plan_fit(self, X, y, sample_weight, incremental, classes, validation):
+        """Validate everything and return the :class:`FitPlan`; changes
+        nothing but the input attributes of ``validate_data``."""
         continuing = (incremental or self.warm_start) and self.__sklearn_is_fitted__()
         X, y = validate_data(
-            self,
-            X,
-            y,
-            reset=not continuing,
-            accept_sparse=["csr", "csc"],
-            dtype=[np.float64, np.float32],
-            multi_output=True,
-            y_numeric=False,
+            self, X, y, reset=not continuing, accept_sparse=["csr", "csc"],
+            dtype=[np.float64, np.float32], multi_output=True, y_numeric=False,
         )
         if sp.issparse(X):
             X = X.tocsr()
         if continuing:
             X = X.astype(self._network.dtype, copy=False)
-        plan = {"X": X, "y": y, "continuing": continuing, "incremental": incremental}
+        targets = self._encode_targets(
+            y, classes, continuing=continuing, incremental=incremental)
+        train = TrainingSet(
+            X=X, Y=targets.Y, y=y,
+            sample_weight=self._loss_weights(sample_weight, X, targets, incremental),
+            # What the user passed, for callbacks that score the model: class
+            # weights shape the loss, not the reported scores.
+            user_sample_weight=(
+                None if sample_weight is None
+                else _check_sample_weight(sample_weight, X, dtype=X.dtype)),
+            class_codes=targets.class_codes,
+        )
+        hidden = _params.hidden_layer_sizes(self)
+        layer_sizes = (X.shape[1], *hidden, targets.n_outputs)
+        regularization = _params.layer_regularization(self, len(layer_sizes) - 1)
+        if continuing and self._network.layer_sizes != layer_sizes:
+            raise ValueError(
+                f"Cannot continue training: the network has layer sizes "
+                f"{self._network.layer_sizes}, but the parameters ask for "
+                f"{layer_sizes}. Fit with warm_start=False to train a new network."
+            )
+        init_seed, split_seed, train_seed = check_random_state(
+            self.random_state).randint(np.iinfo(np.int32).max, size=3)
+        validation_set = self._check_validation_data(X, targets, *validation)
+        early_stopping = self.early_stopping and not incremental
+        if early_stopping and validation_set is None:
+            train, validation_set = split_validation(
+                train, self.validation_fraction, split_seed)
+        return FitPlan(
+            train=train, targets=targets, validation=validation_set,
+            layer_sizes=layer_sizes, regularization=regularization,
+            batch_size=_params.batch_size(self, train.n_samples),
+            init_seed=init_seed, train_seed=train_seed,
+            continuing=continuing, incremental=incremental,
+            early_stopping=early_stopping,
+        )
 
-        if incremental and classes is None and not continuing:
-            raise ValueError("classes must be passed on the first call to partial_fit.")
-        plan.update(self._encode_targets(y, classes, continuing=continuing))
-
+    def _loss_weights(self, sample_weight, X, targets, incremental):
+        """Each sample's weight in the loss (the user's ``sample_weight``
+        times the hook ``_target_weights``), or None when all are equal."""
         weights = None
         if sample_weight is not None:
             weights = _check_sample_weight(
@@ -366,224 +284,30 @@ class _BaseMLPClassifier(
             )
             if not np.all(np.isfinite(weights)):
                 raise ValueError("sample_weight contains NaN or infinity.")
-        class_weight = self._sample_class_weights(plan, X.dtype)
-        if class_weight is not None:
-            weights = class_weight if weights is None else weights * class_weight
-        if weights is not None:
-            if not weights.sum() > 0:
-                raise ValueError(
-                    "sample_weight (times class_weight) sums to zero: no sample "
-                    "would contribute to the loss."
-                )
-            self._check_weighted_classes(plan, weights)
-            if np.all(weights == weights[0]):
-                weights = None  # uniform weights: the unweighted mean is the same
-        plan["sample_weight"] = weights
-        # What the user passed, for callbacks that score the model: class
-        # weights shape the loss, not the reported scores.
-        plan["user_sample_weight"] = (
-            None if sample_weight is None
-            else _check_sample_weight(sample_weight, X, dtype=X.dtype)
-        )
-
-        plan["regularization"] = self._layer_regularization()
-        hidden = self._hidden_sizes()
-        layer_sizes = (X.shape[1], *hidden, plan["n_outputs"])
-        if continuing and self._network.layer_sizes != layer_sizes:
-            raise ValueError(
-                f"Cannot continue training: the network has layer sizes "
-                f"{self._network.layer_sizes}, but the parameters ask for "
-                f"{layer_sizes}. Fit with warm_start=False to train a new network."
-            )
-        plan["layer_sizes"] = layer_sizes
-
-        seeds = check_random_state(self.random_state).randint(
-            np.iinfo(np.int32).max, size=3
-        )
-        plan["init_seed"], split_seed, plan["train_seed"] = seeds
-        plan["validation"] = self._check_validation_data(plan, *validation_data)
-        plan["early_stopping"] = self.early_stopping and not incremental
-        if plan["early_stopping"] and plan["validation"] is None:
-            plan.update(self._split_validation(plan, split_seed))
-        n_train = plan["X"].shape[0]
-        plan["batch_size"] = self._resolve_batch_size(n_train)
-        return plan
-
-    def _commit(self, plan):
-        """Install targets, network and optimizer for the fit that follows."""
-        for key, value in plan["fitted_targets"].items():
-            setattr(self, key, value)
-        if not plan["continuing"]:
-            self._network = Network(
-                plan["layer_sizes"],
-                self._output,
-                plan["X"].dtype,
-                np.random.RandomState(plan["init_seed"]),
-            )
-            self._optimizer = None
-            self._log = EpochLog()
-            self.n_iter_ = 0
-            self.t_ = 0
-            self.best_loss_ = np.inf
-            self.best_validation_score_ = None
-            self._no_improvement_count = 0
-        self._network.configure(
-            activation=self.activation,
-            dropout=self.dropout,
-            regularization=plan["regularization"],
-        )
-        optimizer = self._make_optimizer()
-        if self._optimizer is not None and type(self._optimizer) is type(optimizer):
-            # Continue with the learned state (moments, caches, step count) but
-            # the current hyper-parameters.
-            for name in vars(optimizer):
-                if not name.startswith("_") and name not in (
-                        "iterations", "current_learning_rate"):
-                    setattr(self._optimizer, name, getattr(optimizer, name))
-        else:
-            self._optimizer = optimizer
-        self.n_layers_ = len(plan["layer_sizes"])
-        self.n_outputs_ = plan["n_outputs"]
-
-    def _train(self, plan, incremental):
-        early_stopping = plan["early_stopping"]
-        if early_stopping:
-            self.best_loss_ = None
-        elif self.best_loss_ is None:
-            self.best_loss_ = np.inf
-        if plan["validation"] is not None and self.best_validation_score_ is None:
-            self.best_validation_score_ = -np.inf
-        with blas_threads_for(plan["layer_sizes"], plan["batch_size"]):
-            outcome = self._run_epochs(plan, incremental)
-        if self.best_validation_score_ is not None and not np.isfinite(
-                self.best_validation_score_):
-            self.best_validation_score_ = None
-        if not early_stopping and not np.isfinite(self.best_loss_):
-            self.best_loss_ = None  # no epoch completed
-        self.loss_ = self._log.records[-1]["loss"] if self._log.records else None
-        return outcome
-
-    def _run_epochs(self, plan, incremental):
-        max_epochs = 1 if incremental else self.max_iter
-        n_batches = -(-plan["X"].shape[0] // plan["batch_size"])
-        callbacks = fit_callbacks(
-            self,
-            plan["X"],
-            plan["y"],
-            plan["user_sample_weight"],
-            max_epochs,
-            n_batches,
-        )
-        return run_epochs(
-            self,
-            network=self._network,
-            optimizer=self._optimizer,
-            X=plan["X"],
-            Y=plan["Y"],
-            sample_weight=plan["sample_weight"],
-            validation=plan["validation"],
-            early_stopping=plan["early_stopping"],
-            batch_size=plan["batch_size"],
-            max_epochs=max_epochs,
-            shuffle=self.shuffle,
-            generator=np.random.default_rng(plan["train_seed"]),
-            stop_on_convergence=not incremental,
-            callbacks=callbacks,
-        )
-
-    # -- helpers for planning --------------------------------------------------
-    def _hidden_sizes(self):
-        sizes = self.hidden_layer_sizes
-        sizes = [sizes] if isinstance(sizes, Integral) else list(sizes)
-        if not all(isinstance(s, Integral) and s >= 1 for s in sizes):
-            raise InvalidParameterError(
-                "The 'hidden_layer_sizes' parameter of "
-                f"{type(self).__name__} must be a sequence of positive integers, "
-                f"got {self.hidden_layer_sizes!r}."
-            )
-        return tuple(int(s) for s in sizes)
-
-    def _layer_regularization(self):
-        """The four lambdas of every Dense layer, as a list of 4-tuples."""
-        n_layers = len(self._hidden_sizes()) + 1
-        columns = []
-        for name in REGULARIZERS:
-            value = getattr(self, name)
-            if isinstance(value, Real):
-                values = [float(value)] * n_layers
-            else:
-                try:
-                    values = np.asarray(value, dtype=float).ravel().tolist()
-                except (TypeError, ValueError) as error:
-                    raise InvalidParameterError(
-                        f"The '{name}' parameter of {type(self).__name__} must be "
-                        f"a number or a sequence of numbers, got {value!r}."
-                    ) from error
-                if len(values) != n_layers:
-                    raise InvalidParameterError(
-                        f"The '{name}' parameter of {type(self).__name__} must be "
-                        f"a number or have one value per Dense layer "
-                        f"({n_layers}, the output layer included), got "
-                        f"{len(values)} values."
-                    )
-            if not all(np.isfinite(v) and v >= 0 for v in values):
-                raise InvalidParameterError(
-                    f"The '{name}' parameter of {type(self).__name__} must be "
-                    f"finite and >= 0, got {value!r}."
-                )
-            columns.append(values)
-        return list(zip(*columns))
-
-    def _sample_class_weights(self, plan, dtype):
-        if self.class_weight is None:
+        target_weights = self._target_weights(targets, X.dtype)
+        if target_weights is not None:
+            weights = target_weights if weights is None else weights * target_weights
+        if weights is None:
             return None
-        if plan["multilabel"]:
+        if not weights.sum() > 0:
             raise ValueError(
-                "class_weight is not supported for multilabel targets; pass "
-                "sample_weight instead."
+                "sample_weight (times class_weight) sums to zero: no sample "
+                "would contribute to the loss."
             )
-        classes = plan["fitted_targets"]["classes_"]
-        codes = plan["class_codes"]
-        labels = classes[codes]
-        if self.class_weight == "balanced":
-            # Only the classes present in this y can be balanced (partial_fit
-            # may see a subset); absent ones keep weight 1.
-            present = np.unique(codes)
-            weight_per_class = np.ones(len(classes))
-            weight_per_class[present] = compute_class_weight(
-                "balanced", classes=classes[present], y=labels
-            )
-        else:
-            unknown = [key for key in self.class_weight if key not in set(classes)]
-            if unknown:
-                raise ValueError(
-                    f"class_weight names labels that are not classes of y: "
-                    f"{unknown}; the classes are {classes.tolist()}."
-                )
-            values = np.asarray(list(self.class_weight.values()), dtype=float)
-            if not (np.all(np.isfinite(values)) and np.all(values >= 0)):
-                raise ValueError(
-                    "class_weight values must be finite and non-negative, got "
-                    f"{self.class_weight!r}."
-                )
-            weight_per_class = compute_class_weight(
-                self.class_weight, classes=classes, y=labels
-            )
-        return weight_per_class[codes].astype(dtype)
+        self._check_loss_weights(targets, weights, incremental)
+        if np.all(weights == weights[0]):
+            return None  # uniform weights: the unweighted mean is the same
+        return weights
 
-    def _check_weighted_classes(self, plan, weights):
-        # partial_fit declares its classes up front: a batch may hold only one.
-        if plan["multilabel"] or plan["incremental"]:
-            return
-        codes = plan["class_codes"]
-        if len(np.unique(codes[weights > 0])) < 2:
-            raise ValueError(
-                "Only one class has a positive sample_weight; a classifier needs "
-                "samples of at least two classes."
-            )
+    def _target_weights(self, targets, dtype):
+        """Hook: per-sample weights the targets call for (class weights)."""
+        return None
 
-    def _check_validation_data(self, plan, X_val, y_val, sample_weight_val):
-        """Validate user-given validation data against the training data."""
+    def _check_loss_weights(self, targets, weights, incremental):
+        """Hook: reject weights that leave nothing to learn."""
+
+    def _check_validation_data(self, X, targets, X_val, y_val, sample_weight_val):
+        """User-given validation data, checked against the training data."""
         if X_val is None and y_val is None:
             if sample_weight_val is not None:
                 raise ValueError("sample_weight_val was given without X_val, y_val.")
@@ -592,15 +316,12 @@ class _BaseMLPClassifier(
             raise ValueError("X_val and y_val must be given together.")
         with _naming("X_val"):
             X_val = validate_data(
-                self,
-                X_val,
-                reset=False,
-                accept_sparse=["csr", "csc"],
+                self, X_val, reset=False, accept_sparse=["csr", "csc"],
                 dtype=[np.float64, np.float32],
             )
-        X_val = X_val.astype(plan["X"].dtype, copy=False)
+        X_val = X_val.astype(X.dtype, copy=False)
         with _naming("y_val"):
-            Y_val = self._encode_known(y_val, plan["fitted_targets"])
+            Y_val = self._encode_validation_targets(y_val, targets)
         if len(Y_val) != X_val.shape[0]:
             raise ValueError(
                 f"X_val and y_val have different numbers of samples: "
@@ -617,109 +338,130 @@ class _BaseMLPClassifier(
                 raise ValueError(
                     "sample_weight_val must be finite with a positive sum."
                 )
-        return X_val, Y_val, weights
+        return ValidationSet(X_val, Y_val, weights)
 
-    def _split_validation(self, plan, seed):
-        X, Y, weights = plan["X"], plan["Y"], plan["sample_weight"]
-        n_samples = X.shape[0]
-        stratify = None if plan["multilabel"] else plan["class_codes"]
-        try:
-            train, val = train_test_split(
-                np.arange(n_samples),
-                test_size=self.validation_fraction,
-                random_state=seed,
-                stratify=stratify,
+    def _commit(self, plan):
+        """Install targets, network, optimizer and stopping rule for the
+        fit that follows (the first change the fit makes to the model)."""
+        for key, value in plan.targets.fitted_attributes.items():
+            setattr(self, key, value)
+        if plan.continuing:
+            self._network.configure(
+                activation=self.activation, dropout=self.dropout,
+                regularization=plan.regularization,
             )
-        except ValueError as error:
-            raise ValueError(
-                f"early_stopping could not hold out validation_fraction="
-                f"{self.validation_fraction} of {n_samples} samples with every "
-                f"class in both parts: {str(error).rstrip('.')}. Use more data, "
-                "a larger validation_fraction, or early_stopping=False."
-            ) from error
-        if len(train) < 1 or len(val) < 1:
-            raise ValueError(
-                f"early_stopping needs at least one training and one validation "
-                f"sample; validation_fraction={self.validation_fraction} of "
-                f"{n_samples} samples leaves none."
+            self._stopping.configure(
+                self.tol, self.n_iter_no_change, plan.early_stopping)
+        else:
+            self._network = Network(
+                plan.layer_sizes, self._output_head(), plan.train.X.dtype,
+                np.random.RandomState(plan.init_seed),
+                activation=self.activation, dropout=self.dropout,
+                regularization=plan.regularization,
             )
-        train.sort()
-        val.sort()
-        return {
-            "X": X[train],
-            "y": plan["y"][train],
-            "Y": Y[train],
-            "sample_weight": None if weights is None else weights[train],
-            "user_sample_weight": (
-                None if plan["user_sample_weight"] is None
-                else plan["user_sample_weight"][train]
-            ),
-            "validation": (
-                X[val],
-                Y[val],
-                None if weights is None else weights[val],
-            ),
-        }
+            self._log = EpochLog()
+            self._stopping = StoppingRule(
+                self.tol, self.n_iter_no_change, plan.early_stopping)
+            self._optimizer = None
+            self.n_iter_ = 0
+            self.t_ = 0
+        self._optimizer = _params.optimizer_for(self, self._optimizer)
+        self.n_layers_ = len(plan.layer_sizes)
+        self.n_outputs_ = plan.targets.n_outputs
 
-    def _resolve_batch_size(self, n_samples):
-        if self.batch_size is None:
-            return n_samples
-        if self.batch_size == "auto":
-            return min(200, n_samples)
-        if isinstance(self.batch_size, bool):
-            raise InvalidParameterError(
-                f"The 'batch_size' parameter of {type(self).__name__} must be an "
-                f"int >= 1, 'auto' or None, got {self.batch_size!r}."
+    def _train(self, plan):
+        """Run the training loop on the committed model; return its history."""
+        train = plan.train
+        generator = np.random.default_rng(plan.train_seed)
+        self._network.reseed_dropout(generator)
+        batches = Batches(train.X, train.Y, train.sample_weight, plan.batch_size,
+                          self.shuffle, generator)
+        max_epochs = 1 if plan.incremental else self.max_iter
+        callbacks = fit_callbacks(self, train.X, train.y, train.user_sample_weight,
+                                  max_epochs, len(batches))
+        with blas_threads_for(plan.layer_sizes, plan.batch_size):
+            return run_epochs(
+                self._network, self._optimizer, batches,
+                max_epochs=max_epochs,
+                stopping=self._stopping,
+                score=self._score,
+                validation=(None if plan.validation is None
+                            else plan.validation.as_tuple()),
+                restore_best=plan.early_stopping,
+                stop_when_converged=not plan.incremental,
+                verbose=bool(self.verbose),
+                callbacks=callbacks,
+                first_epoch=self.n_iter_ + 1,
             )
-        if self.batch_size > n_samples:
+
+    def _record(self, plan, history):
+        """Copy what the estimator keeps out of the loop's history."""
+        epochs = len(history.records)
+        self._log.extend(record.as_dict() for record in history.records)
+        self.n_iter_ += epochs
+        self.t_ += epochs * plan.train.n_samples
+        self.loss_ = self._log.records[-1]["loss"] if self._log.records else None
+        # stacklevel 4: this method, _fit, fit (or partial_fit), the caller
+        # behind scikit-learn's _fit_context wrapper.
+        if history.end == "diverged":
             warnings.warn(
-                f"Got `batch_size` larger than the number of samples "
-                f"({self.batch_size} > {n_samples}); it is clipped to "
-                f"{n_samples}.",
-                UserWarning,
-                stacklevel=4,
+                f"Training diverged in epoch {self.n_iter_ + 1}: the loss "
+                "became non-finite or the weights exceeded "
+                f"{MAX_ABS_WEIGHT:.0e} in magnitude. The weights from "
+                "before that epoch are kept. Lower learning_rate (or add "
+                "learning_rate_decay) and scale X, e.g. with "
+                "StandardScaler.",
+                ConvergenceWarning,
+                stacklevel=5,
             )
-            return n_samples
-        return self.batch_size
-
-    def _make_optimizer(self):
-        lr, decay = self.learning_rate, self.learning_rate_decay
-        if self.optimizer == "sgd":
-            return SGD(learning_rate=lr, decay=decay, momentum=self.momentum)
-        if self.optimizer == "adagrad":
-            return Adagrad(learning_rate=lr, decay=decay, epsilon=self.epsilon)
-        if self.optimizer == "rmsprop":
-            return RMSprop(learning_rate=lr, decay=decay, epsilon=self.epsilon,
-                           rho=self.rho)
-        return Adam(learning_rate=lr, decay=decay, epsilon=self.epsilon,
-                    beta_1=self.beta_1, beta_2=self.beta_2)
+        elif history.end == "interrupted":
+            warnings.warn("Training interrupted by user.", stacklevel=5)
+        elif history.end == "max_iter" and not plan.incremental:
+            warnings.warn(
+                f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) "
+                "reached and the optimization hasn't converged yet.",
+                ConvergenceWarning,
+                stacklevel=5,
+            )
 
     # -- prediction ------------------------------------------------------------
-    def _probabilities(self, X):
-        """Output-unit probabilities, ``(n_samples, n_outputs)``."""
-        logits = self._logits(X)
-        # Into a new array rather than over the logits: the softmax takes its
-        # faster route only when its output does not overlap its input.
-        return self._network.head.activation.compute(logits)
-
     def _logits(self, X):
+        """The output layer's pre-activations of ``X``, always finite."""
         check_is_fitted(self)
         X = validate_data(
-            self,
-            X,
-            reset=False,
-            accept_sparse=["csr", "csc"],
+            self, X, reset=False, accept_sparse=["csr", "csc"],
             dtype=[np.float64, np.float32],
         )
         X = X.astype(self._network.dtype, copy=False)
         # Inputs near the float range can overflow in the products; the logits
-        # are then clamped to the finite range, so probabilities stay defined.
+        # are then clamped to the finite range, so outputs stay defined.
         with np.errstate(over="ignore", invalid="ignore"):
             logits = self._network.logits(X)
         if not np.isfinite(logits).all():
             limit = np.finfo(logits.dtype).max
             np.nan_to_num(logits, copy=False, nan=0.0, posinf=limit, neginf=-limit)
         return logits
+
+    def _outputs(self, X):
+        """The output activation of ``X``: ``(n_samples, n_outputs)``."""
+        logits = self._logits(X)
+        # Into a new array rather than over the logits: the softmax takes its
+        # faster route only when its output does not overlap its input.
+        return self._network.head.activation.compute(logits)
+
+
+@contextmanager
+def _restored_on_error(estimator, names):
+    """Restore the attributes ``names`` of ``estimator`` if the block fails
+    (``validate_data`` sets ``n_features_in_`` before later checks fail)."""
+    saved = {key: estimator.__dict__[key] for key in names if key in estimator.__dict__}
+    try:
+        yield
+    except BaseException:
+        for key in names:
+            estimator.__dict__.pop(key, None)
+        estimator.__dict__.update(saved)
+        raise
 
 
 @contextmanager

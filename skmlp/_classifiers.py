@@ -1,4 +1,4 @@
-"""The two public estimators: target encoding and output shapes only."""
+"""The two public classifiers: target encoding and output shapes only."""
 
 import numpy as np
 import scipy.sparse as sp
@@ -11,41 +11,82 @@ from sklearn.utils.multiclass import (
 )
 from sklearn.utils.validation import column_or_1d
 
-from ._base import _BaseMLPClassifier
+from ._classification import (
+    MLPClassifierBase,
+    check_first_partial_fit,
+    check_known_labels,
+    reject_missing_labels,
+    single_class_error,
+)
 from ._docstrings import compose
+from ._plan import EncodedTargets
+from ._scores import BinaryAccuracy, MulticlassAccuracy
 
 
-def _single_class_error(classes):
-    return ValueError(
-        f"y contains only one class ({classes[0]!r}); a classifier needs samples "
-        "of at least two classes."
-    )
+class BinaryMLPClassifier(MLPClassifierBase):
+    _score = BinaryAccuracy()
 
-
-def _weighted_mean(values, sample_weight):
-    return float(np.average(values, weights=sample_weight))
-
-
-def _reject_missing_labels(y):
-    if y.dtype == object and np.any(np.equal(y, None)):
-        raise ValueError(
-            "y contains None: every sample needs a label. Drop or impute the "
-            "samples with missing labels."
+    def __init__(
+        self,
+        *,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        weight_regularizer_l1=0.0,
+        weight_regularizer_l2=0.0,
+        bias_regularizer_l1=0.0,
+        bias_regularizer_l2=0.0,
+        dropout=0.0,
+        optimizer="adam",
+        learning_rate=0.001,
+        learning_rate_decay=0.0,
+        momentum=0.9,
+        rho=0.9,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-7,
+        batch_size="auto",
+        max_iter=200,
+        tol=1e-4,
+        n_iter_no_change=10,
+        early_stopping=False,
+        validation_fraction=0.1,
+        shuffle=True,
+        class_weight=None,
+        random_state=None,
+        verbose=0,
+        warm_start=False,
+    ):
+        super().__init__(
+            hidden_layer_sizes=hidden_layer_sizes,
+            activation=activation,
+            weight_regularizer_l1=weight_regularizer_l1,
+            weight_regularizer_l2=weight_regularizer_l2,
+            bias_regularizer_l1=bias_regularizer_l1,
+            bias_regularizer_l2=bias_regularizer_l2,
+            dropout=dropout,
+            optimizer=optimizer,
+            learning_rate=learning_rate,
+            learning_rate_decay=learning_rate_decay,
+            momentum=momentum,
+            rho=rho,
+            beta_1=beta_1,
+            beta_2=beta_2,
+            epsilon=epsilon,
+            batch_size=batch_size,
+            max_iter=max_iter,
+            tol=tol,
+            n_iter_no_change=n_iter_no_change,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            shuffle=shuffle,
+            random_state=random_state,
+            verbose=verbose,
+            warm_start=warm_start,
         )
+        self.class_weight = class_weight
 
-
-def _check_known_labels(y, classes):
-    unknown = np.setdiff1d(np.unique(y), classes)
-    if unknown.size:
-        raise ValueError(
-            f"y contains labels that are not in classes_ {classes.tolist()}: "
-            f"{unknown.tolist()}. (partial_fit needs every label in `classes` on "
-            "its first call.)"
-        )
-
-
-class BinaryMLPClassifier(_BaseMLPClassifier):
-    _output = "sigmoid"
+    def _output_head(self):
+        return "sigmoid"
 
     # -- targets ---------------------------------------------------------------
     @staticmethod
@@ -55,7 +96,7 @@ class BinaryMLPClassifier(_BaseMLPClassifier):
         y = np.asarray(y)
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
-        _reject_missing_labels(y)
+        reject_missing_labels(y)
         check_classification_targets(y)
         y_type = type_of_target(y, input_name="y")
         if y_type not in ("binary", "multilabel-indicator"):
@@ -66,7 +107,8 @@ class BinaryMLPClassifier(_BaseMLPClassifier):
             )
         return y, y_type
 
-    def _encode_targets(self, y, classes, *, continuing):
+    def _encode_targets(self, y, classes, *, continuing, incremental):
+        check_first_partial_fit(classes, continuing=continuing, incremental=incremental)
         y, y_type = self._prepare_targets(y)
         multilabel = y_type == "multilabel-indicator"
         if continuing:
@@ -92,22 +134,22 @@ class BinaryMLPClassifier(_BaseMLPClassifier):
             else:
                 binarizer.fit(y)
             if not multilabel and len(binarizer.classes_) < 2:
-                raise _single_class_error(binarizer.classes_)
+                raise single_class_error(binarizer.classes_)
         Y = self._binarize(binarizer, y, y_type)
-        return {
-            "Y": Y,
-            "n_outputs": Y.shape[1],
-            "multilabel": multilabel,
-            "class_codes": None if multilabel else Y[:, 0].astype(np.intp),
-            "fitted_targets": {
+        return EncodedTargets(
+            Y=Y,
+            n_outputs=Y.shape[1],
+            class_codes=None if multilabel else Y[:, 0].astype(np.intp),
+            fitted_attributes={
                 "classes_": binarizer.classes_,
                 "_label_binarizer": binarizer,
             },
-        }
+        )
 
-    def _encode_known(self, y, fitted_targets):
+    def _encode_validation_targets(self, y, targets):
         y, y_type = self._prepare_targets(y)
-        return self._binarize(fitted_targets["_label_binarizer"], y, y_type)
+        binarizer = targets.fitted_attributes["_label_binarizer"]
+        return self._binarize(binarizer, y, y_type)
 
     @staticmethod
     def _binarize(binarizer, y, y_type):
@@ -125,12 +167,8 @@ class BinaryMLPClassifier(_BaseMLPClassifier):
                     f"{binarizer.classes_.tolist()}."
                 )
             if not multilabel:
-                _check_known_labels(y, binarizer.classes_)
+                check_known_labels(y, binarizer.classes_)
         return binarizer.transform(y).astype(np.float64)
-
-    def _accuracy(self, proba, Y, sample_weight):
-        correct = np.all((proba > 0.5) == (Y > 0.5), axis=1)
-        return _weighted_mean(correct, sample_weight)
 
     # -- outputs -------------------------------------------------------------
     @property
@@ -220,8 +258,70 @@ BinaryMLPClassifier.__doc__ = compose(
 )
 
 
-class MulticlassMLPClassifier(_BaseMLPClassifier):
-    _output = "softmax"
+class MulticlassMLPClassifier(MLPClassifierBase):
+    _score = MulticlassAccuracy()
+
+    def __init__(
+        self,
+        *,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        weight_regularizer_l1=0.0,
+        weight_regularizer_l2=0.0,
+        bias_regularizer_l1=0.0,
+        bias_regularizer_l2=0.0,
+        dropout=0.0,
+        optimizer="adam",
+        learning_rate=0.001,
+        learning_rate_decay=0.0,
+        momentum=0.9,
+        rho=0.9,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-7,
+        batch_size="auto",
+        max_iter=200,
+        tol=1e-4,
+        n_iter_no_change=10,
+        early_stopping=False,
+        validation_fraction=0.1,
+        shuffle=True,
+        class_weight=None,
+        random_state=None,
+        verbose=0,
+        warm_start=False,
+    ):
+        super().__init__(
+            hidden_layer_sizes=hidden_layer_sizes,
+            activation=activation,
+            weight_regularizer_l1=weight_regularizer_l1,
+            weight_regularizer_l2=weight_regularizer_l2,
+            bias_regularizer_l1=bias_regularizer_l1,
+            bias_regularizer_l2=bias_regularizer_l2,
+            dropout=dropout,
+            optimizer=optimizer,
+            learning_rate=learning_rate,
+            learning_rate_decay=learning_rate_decay,
+            momentum=momentum,
+            rho=rho,
+            beta_1=beta_1,
+            beta_2=beta_2,
+            epsilon=epsilon,
+            batch_size=batch_size,
+            max_iter=max_iter,
+            tol=tol,
+            n_iter_no_change=n_iter_no_change,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            shuffle=shuffle,
+            random_state=random_state,
+            verbose=verbose,
+            warm_start=warm_start,
+        )
+        self.class_weight = class_weight
+
+    def _output_head(self):
+        return "softmax"
 
     # -- targets ---------------------------------------------------------------
     @staticmethod
@@ -240,11 +340,12 @@ class MulticlassMLPClassifier(_BaseMLPClassifier):
                     "0/1 column per label) use BinaryMLPClassifier."
                 )
             y = column_or_1d(y, warn=True)
-        _reject_missing_labels(y)
+        reject_missing_labels(y)
         check_classification_targets(y)
         return y
 
-    def _encode_targets(self, y, classes, *, continuing):
+    def _encode_targets(self, y, classes, *, continuing, incremental):
+        check_first_partial_fit(classes, continuing=continuing, incremental=incremental)
         y = self._prepare_targets(y)
         if continuing:
             known = self.classes_
@@ -259,26 +360,23 @@ class MulticlassMLPClassifier(_BaseMLPClassifier):
         else:
             known = unique_labels(y)
         if len(known) < 2:
-            raise _single_class_error(known)
+            raise single_class_error(known)
         codes = self._codes(y, known)
-        return {
-            "Y": codes,
-            "n_outputs": len(known),
-            "multilabel": False,
-            "class_codes": codes,
-            "fitted_targets": {"classes_": known},
-        }
+        return EncodedTargets(
+            Y=codes,
+            n_outputs=len(known),
+            class_codes=codes,
+            fitted_attributes={"classes_": known},
+        )
 
-    def _encode_known(self, y, fitted_targets):
-        return self._codes(self._prepare_targets(y), fitted_targets["classes_"])
+    def _encode_validation_targets(self, y, targets):
+        classes = targets.fitted_attributes["classes_"]
+        return self._codes(self._prepare_targets(y), classes)
 
     @staticmethod
     def _codes(y, classes):
-        _check_known_labels(y, classes)
+        check_known_labels(y, classes)
         return np.searchsorted(classes, y).astype(np.intp)
-
-    def _accuracy(self, proba, Y, sample_weight):
-        return _weighted_mean(proba.argmax(axis=1) == Y, sample_weight)
 
     # -- outputs -------------------------------------------------------------
     def _decode(self, proba):

@@ -27,7 +27,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from . import __version__
 from ._classifiers import BinaryMLPClassifier, MulticlassMLPClassifier
-from ._network import ACTIVATIONS
+from ._registry import HIDDEN_ACTIVATIONS as ACTIVATIONS
 
 DATASETS = ("digits", "iris", "wine", "breast_cancer")
 

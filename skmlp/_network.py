@@ -12,45 +12,66 @@ so an optimizer step is a few vectorized operations over the whole network.
 import numpy as np
 import scipy.sparse as sp
 
-from .activations import Identity, ReLU, Sigmoid, Tanh
+from . import activations, losses
+from ._registry import HIDDEN_ACTIVATIONS, canonical_activation
 from .layers import Dense, Dropout
-from .losses import SigmoidBinaryCrossentropy, SoftmaxCategoricalCrossentropy
 
 # Values of the widest layer computed at once when predicting (see
-# Network.logits): 1024 rows of 512 units, 4 MB in float64.
+# Network.logits): small enough that a chunk's activations stay in the CPU
+# cache between a product, its bias and its activation.
 PREDICTION_CHUNK_VALUES = 2**19
 
-ACTIVATIONS = {"relu": ReLU, "tanh": Tanh, "sigmoid": Sigmoid, "identity": Identity}
+# Output head name -> the fused activation + loss of skmlp.losses.
 HEADS = {
-    "sigmoid": SigmoidBinaryCrossentropy,
-    "softmax": SoftmaxCategoricalCrossentropy,
+    "sigmoid": "SigmoidBinaryCrossentropy",
+    "softmax": "SoftmaxCategoricalCrossentropy",
 }
+
+
+def hidden_activation(name, *, in_place=False):
+    """A new hidden activation block of the given (registry) name."""
+    class_name = HIDDEN_ACTIVATIONS[canonical_activation(name)]
+    return getattr(activations, class_name)(in_place=in_place)
+
+
+def output_head(name):
+    """A new fused output head (activation and loss) of the given name."""
+    return getattr(losses, HEADS[name])()
 
 
 class Network:
     """Dense layers with a hidden activation and dropout between them, and a
-    fused output head (activation + cross-entropy).
+    fused output head (activation + loss).
 
     Parameters
     ----------
     layer_sizes : sequence of int
         ``[n_features, *hidden_layer_sizes, n_outputs]``.
-    output : {"sigmoid", "softmax"}
+    head : str
+        A key of :data:`HEADS`.
     dtype : dtype
     random_state : RandomState
         Draws the initial weights, layer by layer.
+    activation : str
+        Hidden activation, a key of the activation registry.
+    dropout : float
+        Dropout rate after every hidden activation.
+    regularization : sequence of Regularization
+        The lambdas of each Dense layer.
     """
 
-    def __init__(self, layer_sizes, output, dtype, random_state):
+    def __init__(self, layer_sizes, head, dtype, random_state, *, activation,
+                 dropout, regularization):
         self.layer_sizes = tuple(int(n) for n in layer_sizes)
-        self.output_kind = output
+        self.head_name = head
         self.dense_layers = [
             Dense(n_in, n_out, random_state=random_state, dtype=dtype)
             for n_in, n_out in zip(self.layer_sizes[:-1], self.layer_sizes[1:])
         ]
-        self.head = HEADS[output]()
-        self.configure(activation="relu", dropout=0.0, regularization=None)
+        self.head = output_head(head)
         self._bind_flat()
+        self.configure(activation=activation, dropout=dropout,
+                       regularization=regularization)
 
     # -- structure -----------------------------------------------------------
     @property
@@ -58,37 +79,39 @@ class Network:
         return self.dense_layers[0].dtype
 
     def configure(self, *, activation, dropout, regularization):
-        """Set the hidden activation, the dropout rate and each layer's four
-        lambdas (``regularization`` is a list of 4-tuples, one per layer).
+        """Set the hidden activation, the dropout rate and each layer's
+        :class:`~skmlp._regularization.Regularization`.
 
         The weights are untouched, so a warm start may change all three.
         """
-        self.activation = activation
+        if len(regularization) != len(self.dense_layers):
+            raise ValueError(
+                f"regularization has {len(regularization)} entries for "
+                f"{len(self.dense_layers)} Dense layers."
+            )
+        self.activation = canonical_activation(activation)
         self.dropout = dropout
         blocks = []
-        for i, dense in enumerate(self.dense_layers):
-            if regularization is not None:
-                (dense.weight_regularizer_l1, dense.weight_regularizer_l2,
-                 dense.bias_regularizer_l1, dense.bias_regularizer_l2) = (
-                    regularization[i])
+        for i, (dense, lambdas) in enumerate(zip(self.dense_layers, regularization)):
+            lambdas.apply_to(dense)
             blocks.append(dense)
             if i < len(self.dense_layers) - 1:
-                hidden_activation = ACTIVATIONS[activation]()
                 # The Dense output and the next layer's input gradient are
                 # scratch only this network reads: the activation may reuse them.
-                hidden_activation._in_place = True
-                blocks.append(hidden_activation)
+                blocks.append(hidden_activation(activation, in_place=True))
                 if dropout > 0:
                     blocks.append(Dropout(dropout))
         self.blocks = blocks
 
-    def seed_dropout(self, generator):
+    def reseed_dropout(self, generator):
         """Make every dropout layer draw its masks from ``generator``."""
         for block in self.blocks:
             if isinstance(block, Dropout):
-                block._rng = generator
+                block.reseed(generator)
 
     def _bind_flat(self):
+        """Move every layer's parameters and gradients into two flat vectors,
+        which this network owns (and rebuilds after unpickling)."""
         sizes = [d.weights.size + d.biases.size for d in self.dense_layers]
         self.params = np.empty(sum(sizes), dtype=self.dtype)
         self.grads = np.empty_like(self.params)
@@ -100,7 +123,7 @@ class Network:
                 b_end = w_end + dense.biases.size
                 views.append(flat[start:w_end].reshape(dense.weights.shape))
                 views.append(flat[w_end:b_end].reshape(dense.biases.shape))
-            dense._bind(views[0], views[1], views[2], views[3])
+            dense.bind(views[0], views[1], views[2], views[3])
             start += size
 
     def parameter_pairs(self):
@@ -124,7 +147,7 @@ class Network:
             else:
                 # Hidden activations may overwrite the array the Dense layer
                 # before them just allocated for this call: no shared state.
-                in_place = getattr(block, "_in_place", False)
+                in_place = getattr(block, "in_place", False)
                 values = block.compute(values, out=values if in_place else None)
         return values
 
@@ -133,9 +156,7 @@ class Network:
 
         A chunk's widest activations (at most ``PREDICTION_CHUNK_VALUES``
         values) stay in the CPU cache between each product, its bias and its
-        activation; predicting 20000 rows of a (512, 512) network this way is
-        10% (float64) to 25% (float32) faster on the reference machine, and
-        the largest temporary shrinks with it.
+        activation, and the largest temporary shrinks with the chunk.
         """
         n_samples = X.shape[0]
         rows = max(1, PREDICTION_CHUNK_VALUES // max(self.layer_sizes[1:]))
@@ -149,15 +170,17 @@ class Network:
                 X[start:start + rows], training=False)
         return logits
 
-    def predict_proba(self, X):
-        """Output-layer probabilities, shape ``(n_samples, n_outputs)``."""
+    def outputs(self, X):
+        """The output activation of :meth:`logits`: probabilities for the
+        classification heads, predictions for the regression ones."""
         return self.head.activation.compute(self.logits(X))
 
-    def train_step(self, X, y, sample_weight, optimizer):
-        """One forward, backward and optimizer step on a batch.
+    def backpropagate(self, X, y, sample_weight):
+        """Forward and backward pass on a batch, gradients into :attr:`grads`.
 
-        Returns the batch's (weighted) mean data loss; the probabilities are
-        left in ``self.head.output``.
+        The gradient is that of the batch's (weighted) mean data loss plus
+        every layer's penalty.  Returns the data loss; the outputs are left in
+        ``self.head.output``.
         """
         logits = self.forward(X, training=True)
         loss = self.head.forward(logits, y, sample_weight=sample_weight)
@@ -171,6 +194,11 @@ class Network:
             else:
                 block.backward(dvalues)
                 dvalues = block.dinputs
+        return loss
+
+    def train_step(self, X, y, sample_weight, optimizer):
+        """:meth:`backpropagate`, then one optimizer step; returns the data loss."""
+        loss = self.backpropagate(X, y, sample_weight)
         optimizer.pre_update_params()
         optimizer.update_params(self)
         optimizer.post_update_params()

@@ -8,8 +8,11 @@
 
 Both :meth:`skmlp.losses.Loss.regularization_loss` and
 :meth:`skmlp.layers.Dense.backward` call these two functions, so the value and the
-gradient cannot disagree.
+gradient cannot disagree.  :class:`Regularization` carries one layer's four
+lambdas by name from the estimators' parameters to the layer.
 """
+
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -41,3 +44,33 @@ def add_penalty_gradient(param, grad, l1, l2, scratch):
         np.multiply(param, param.dtype.type(2 * l2), out=scratch)
         grad += scratch
     return grad
+
+
+@dataclass(frozen=True)
+class Regularization:
+    """The four lambdas of one :class:`~skmlp.layers.Dense` layer.
+
+    The field names are the Dense constructor's (and the estimators'
+    parameters'), so the values travel by name from an estimator to its
+    layers.  The values are validated where they come from (the estimator's
+    parameter validation, or the Dense constructor).
+    """
+
+    weight_regularizer_l1: float = 0.0
+    weight_regularizer_l2: float = 0.0
+    bias_regularizer_l1: float = 0.0
+    bias_regularizer_l2: float = 0.0
+
+    @classmethod
+    def names(cls):
+        """The four parameter names, in the order of the fields."""
+        return tuple(field.name for field in fields(cls))
+
+    def apply_to(self, dense):
+        """Set ``dense``'s four (public) lambda attributes to these values."""
+        for name in self.names():
+            setattr(dense, name, getattr(self, name))
+
+    def __bool__(self):
+        """Whether any lambda is positive (the penalty is not identically 0)."""
+        return any(getattr(self, name) > 0 for name in self.names())

@@ -1,33 +1,27 @@
-"""The training loop: epochs of minibatch steps, stopping rules and the log.
+"""The training loop: a driver that takes its inputs and returns its history.
 
-It is a thin driver: batching is :class:`Batches`, one step is
-:meth:`skmlp._network.Network.train_step`, the stopping rule is
-:func:`update_no_improvement` (scikit-learn's ``MLPClassifier`` semantics) and
-every per-epoch number goes into one :class:`EpochLog` record, from which the
-estimators derive their curves.
+:func:`run_epochs` walks epochs and minibatches and calls small named steps:
+:func:`train_epoch` (the minibatch steps of
+:meth:`~skmlp._network.Network.train_step`), :func:`diverged`,
+:func:`evaluate` (the validation data) and the stopping rule
+(:class:`~skmlp._stopping.StoppingRule`).  It reads nothing from and writes
+nothing into an estimator: what it learned comes back as a :class:`History`
+of one :class:`EpochRecord` per completed epoch and the reason training
+ended, from which the estimators derive their attributes and curves.
 """
 
 import math
-import warnings
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.exceptions import ConvergenceWarning
 
 from ._callbacks import NoCallbacks
 
-
-class EpochLog:
-    """One record (a dict of plain floats) per completed epoch."""
-
-    def __init__(self):
-        self.records = []
-
-    def append(self, record):
-        self.records.append(record)
-
-    def curve(self, key):
-        return [record[key] for record in self.records]
+# Initial weights are below 1 in magnitude; a weight beyond this bound means
+# the steps have run away (the clipped loss can stay finite while they do), and
+# products of such weights with the data soon overflow at prediction time.
+MAX_ABS_WEIGHT = 1e8
 
 
 class Batches:
@@ -46,6 +40,9 @@ class Batches:
         self.n_samples = X.shape[0]
         self.indices = np.arange(self.n_samples)
         self._gatherers = None
+
+    def __len__(self):
+        return -(-self.n_samples // self.batch_size)
 
     def _gatherer(self, array):
         """A function returning the rows ``index`` of ``array``, into one
@@ -83,15 +80,76 @@ class Batches:
                    None if weights is None else weights[index])
 
 
-# Initial weights are below 1 in magnitude; a weight beyond this bound means
-# the steps have run away (the clipped loss can stay finite while they do), and
-# products of such weights with the data soon overflow at prediction time.
-MAX_ABS_WEIGHT = 1e8
+@dataclass
+class EpochRecord:
+    """The numbers of one completed epoch (plain floats)."""
+
+    data_loss: float
+    regularization_loss: float
+    learning_rate: float
+    train_score: float | None = None
+    validation_score: float | None = None
+    validation_loss: float | None = None
+
+    @property
+    def loss(self):
+        """The total loss: data loss plus regularization."""
+        return self.data_loss + self.regularization_loss
+
+    def as_dict(self):
+        """The record as a dict of plain values, the total loss included."""
+        return {**asdict(self), "loss": self.loss}
 
 
-def diverged(data_loss, regularization, params):
+@dataclass
+class History:
+    """What one call of :func:`run_epochs` did.
+
+    ``end`` says why it ended: ``"max_iter"`` (every epoch asked for ran),
+    ``"converged"`` (the stopping rule), ``"callback"`` (a callback asked),
+    ``"diverged"`` (the epoch after the last record was undone) or
+    ``"interrupted"`` (``KeyboardInterrupt``).
+    """
+
+    records: list = field(default_factory=list)
+    end: str = "max_iter"
+
+
+@dataclass
+class EpochTotals:
+    """Sums over the minibatches of one epoch."""
+
+    loss: float = 0.0
+    weight: float = 0.0
+    score_statistics: object = 0.0
+    stop_requested: bool = False
+
+
+def train_epoch(network, optimizer, batches, callbacks, score=None):
+    """One pass of minibatch steps; returns the epoch's :class:`EpochTotals`.
+
+    The data loss is the mean of the batches' (weighted) mean losses, each
+    weighted by its number of samples (or its weights' sum).  With a
+    ``score``, its statistics are summed over the batches' outputs, each at
+    the weights its forward pass used.
+    """
+    totals = EpochTotals()
+    for X_batch, Y_batch, w_batch in batches:
+        loss = network.train_step(X_batch, Y_batch, w_batch, optimizer)
+        totals.stop_requested |= callbacks.batch_end()
+        weight = len(Y_batch) if w_batch is None else float(w_batch.sum())
+        totals.loss += float(loss) * weight
+        totals.weight += weight
+        if score is not None:
+            totals.score_statistics = totals.score_statistics + score.statistics(
+                network.head.output, Y_batch, w_batch)
+    return totals
+
+
+def diverged(record, params):
     """Whether an epoch left a non-finite loss or runaway weights."""
-    if not (math.isfinite(data_loss) and math.isfinite(regularization)):
+    if not (math.isfinite(record.data_loss)
+            and math.isfinite(record.regularization_loss)):
         return True
     if not params.size:
         return False
@@ -100,187 +158,125 @@ def diverged(data_loss, regularization, params):
     return not peak <= MAX_ABS_WEIGHT  # also true for NaN
 
 
-def update_no_improvement(model, record, early_stopping):
-    """Advance ``model``'s no-improvement counter; return whether to stop.
-
-    Without early stopping an epoch counts as no improvement when its loss is
-    not below ``best_loss_ - tol``; with it, when its validation score is not
-    above ``best_validation_score_ + tol``.  Training stops once the counter
-    exceeds ``n_iter_no_change``, exactly as in scikit-learn's MLP.  Returns
-    ``(stop, improved)``; ``improved`` says the validation score is a new best.
-    """
-    improved = False
-    if early_stopping:
-        score = record["validation_score"]
-        if score < model.best_validation_score_ + model.tol:
-            model._no_improvement_count += 1
-        else:
-            model._no_improvement_count = 0
-        if score > model.best_validation_score_:
-            model.best_validation_score_ = score
-            improved = True
-    else:
-        loss = record["loss"]
-        if loss > model.best_loss_ - model.tol:
-            model._no_improvement_count += 1
-        else:
-            model._no_improvement_count = 0
-        if loss < model.best_loss_:
-            model.best_loss_ = loss
-    return model._no_improvement_count > model.n_iter_no_change, improved
-
-
-def evaluate(model, network, validation):
-    """Accuracy and data loss of the network on ``(X, Y, weights)``."""
+def evaluate(network, score, validation):
+    """Score and data loss of the network on ``(X, Y, weights)``."""
     X_val, Y_val, w_val = validation
-    proba = network.predict_proba(X_val)
-    return {
-        "validation_score": model._accuracy(proba, Y_val, w_val),
-        "validation_loss": float(
-            network.head.loss.calculate(proba, Y_val, sample_weight=w_val)
-        ),
-    }
-
-
-def format_epoch(record, epoch):
-    """The design notebook's per-epoch line."""
-    accuracy = record["accuracy"]
-    line = (
-        f"epoch: {epoch}, acc: {accuracy:.3f}, loss: {record['loss']:.3f} "
-        f"(data_loss: {record['data_loss']:.3f}, "
-        f"reg_loss: {record['regularization_loss']:.3f}), "
-        f"lr: {record['learning_rate']:.3g}"
+    outputs = network.outputs(X_val)
+    return (
+        score.score(outputs, Y_val, w_val),
+        float(network.head.loss.calculate(outputs, Y_val, sample_weight=w_val)),
     )
-    if record["validation_score"] is not None:
-        line += f", val_acc: {record['validation_score']:.3f}"
+
+
+def format_epoch(record, epoch, score_name):
+    """The design notebook's per-epoch line."""
+    line = (
+        f"epoch: {epoch}, {score_name}: {record.train_score:.3f}, "
+        f"loss: {record.loss:.3f} "
+        f"(data_loss: {record.data_loss:.3f}, "
+        f"reg_loss: {record.regularization_loss:.3f}), "
+        f"lr: {record.learning_rate:.3g}"
+    )
+    if record.validation_score is not None:
+        line += f", val_{score_name}: {record.validation_score:.3f}"
     return line
 
 
 def run_epochs(
-    model,
-    *,
     network,
     optimizer,
-    X,
-    Y,
-    sample_weight,
-    validation,
-    early_stopping,
-    batch_size,
+    batches,
+    *,
     max_epochs,
-    shuffle,
-    generator,
-    stop_on_convergence,
+    stopping,
+    score,
+    validation=None,
+    restore_best=False,
+    stop_when_converged=True,
+    verbose=False,
     callbacks=None,
+    first_epoch=1,
 ):
-    """Train ``network`` for up to ``max_epochs`` epochs, logging into ``model``.
+    """Train ``network`` for up to ``max_epochs`` epochs; return a :class:`History`.
 
-    ``model`` is the estimator: it supplies the stopping parameters and
-    ``_accuracy``, and receives ``n_iter_``, ``t_``, the best scores and one
-    :class:`EpochLog` record per epoch.  ``validation`` is ``(X, Y, weights)``
-    or ``None``; it is scored every epoch, and with ``early_stopping`` it
-    decides when to stop and which weights to keep.  ``callbacks`` (see
-    :mod:`skmlp._callbacks`) hears every epoch and batch and may ask to stop.
+    Parameters
+    ----------
+    network : Network
+    optimizer : Optimizer
+    batches : iterable
+        Yields ``(X, Y, sample_weight)`` minibatches, anew every epoch.
+    max_epochs : int
+    stopping : StoppingRule
+        Updated after every epoch; its state carries over to the next call.
+    score : score of :mod:`skmlp._scores`
+        Scores the validation data every epoch (and the training batches,
+        when ``verbose``).
+    validation : tuple (X, Y, sample_weight) or None
+    restore_best : bool
+        End with the weights of the epoch of the best validation score (early
+        stopping).
+    stop_when_converged : bool
+        Stop when the stopping rule says so (``partial_fit`` runs its epoch
+        regardless).
+    verbose : bool
+        Print the notebook's line after every epoch, numbered from
+        ``first_epoch``.
+    callbacks : NoCallbacks or FitCallbacks, optional
+        Hear every epoch and batch, and may ask to stop.
 
     Never leaves non-finite weights: an epoch whose loss or weights are not
-    finite is undone.  ``Ctrl-C`` ends training with a warning and a usable
-    model.
+    finite is undone (and the optimizer's state reset).  ``KeyboardInterrupt``
+    ends training with the weights it has.
     """
     callbacks = NoCallbacks() if callbacks is None else callbacks
-    network.seed_dropout(generator)
-    batches = Batches(X, Y, sample_weight, batch_size, shuffle, generator)
-    best_params = network.params.copy() if early_stopping else None
+    history = History()
+    best_params = network.params.copy() if restore_best else None
     # The weights at the start of the epoch, to undo an epoch that diverges.
     start_params = np.empty_like(network.params)
-    track_accuracy = bool(model.verbose)
-    epochs_run = 0
-    stopped = False
     # Overflow inside a diverging epoch is detected and undone below, so the
     # floating-point warnings it would print carry no information.
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
         try:
-            for _ in range(max_epochs):
+            for epoch in range(first_epoch, first_epoch + max_epochs):
                 np.copyto(start_params, network.params)
-                loss_sum = weight_sum = correct = 0.0
-                stop_requested = False
                 callbacks.epoch_begin()
-                for X_batch, Y_batch, w_batch in batches:
-                    loss = network.train_step(X_batch, Y_batch, w_batch, optimizer)
-                    stop_requested |= callbacks.batch_end()
-                    weight = len(Y_batch) if w_batch is None else float(w_batch.sum())
-                    loss_sum += float(loss) * weight
-                    weight_sum += weight
-                    if track_accuracy:
-                        correct += weight * model._accuracy(
-                            network.head.output, Y_batch, w_batch
-                        )
-                data_loss = loss_sum / weight_sum
-                regularization = float(network.regularization_loss())
-                if diverged(data_loss, regularization, network.params):
+                totals = train_epoch(network, optimizer, batches, callbacks,
+                                     score if verbose else None)
+                record = EpochRecord(
+                    data_loss=totals.loss / totals.weight,
+                    regularization_loss=float(network.regularization_loss()),
+                    learning_rate=float(optimizer.current_learning_rate),
+                    train_score=(score.from_statistics(totals.score_statistics)
+                                 if verbose else None),
+                )
+                if diverged(record, network.params):
                     network.params[...] = start_params
                     optimizer.reset()
-                    warnings.warn(
-                        f"Training diverged in epoch {model.n_iter_ + 1}: the loss "
-                        "became non-finite or the weights exceeded "
-                        f"{MAX_ABS_WEIGHT:.0e} in magnitude. The weights from "
-                        "before that epoch are kept. Lower learning_rate (or add "
-                        "learning_rate_decay) and scale X, e.g. with "
-                        "StandardScaler.",
-                        ConvergenceWarning,
-                        stacklevel=7,
-                    )
-                    stopped = True
+                    history.end = "diverged"
                     break
-                epochs_run += 1
-                model.n_iter_ += 1
-                model.t_ += X.shape[0]
-                record = {
-                    "data_loss": data_loss,
-                    "regularization_loss": regularization,
-                    "loss": data_loss + regularization,
-                    "accuracy": correct / weight_sum if track_accuracy else None,
-                    "learning_rate": float(optimizer.current_learning_rate),
-                    "validation_score": None,
-                    "validation_loss": None,
-                }
                 if validation is not None:
-                    record.update(evaluate(model, network, validation))
-                    if not early_stopping:
-                        # With early stopping the stopping rule keeps the best.
-                        model.best_validation_score_ = max(
-                            model.best_validation_score_, record["validation_score"]
-                        )
-                model._log.append(record)
-                if model.verbose:
-                    print(format_epoch(record, model.n_iter_))
-                stop, improved = update_no_improvement(model, record, early_stopping)
-                if improved:
+                    record.validation_score, record.validation_loss = evaluate(
+                        network, score, validation)
+                history.records.append(record)
+                if verbose:
+                    print(format_epoch(record, epoch, score.name))
+                converged, new_best = stopping.update(
+                    record.loss, record.validation_score)
+                if new_best and restore_best:
                     best_params[...] = network.params
-                stop_requested |= callbacks.epoch_end()
-                if stop_requested:
-                    stopped = True
+                callback_stop = callbacks.epoch_end()
+                if callback_stop or totals.stop_requested:
+                    history.end = "callback"
                     break
-                if stop and stop_on_convergence:
-                    if model.verbose:
-                        what = "Validation score" if early_stopping else "Training loss"
-                        print(
-                            f"{what} did not improve more than tol={model.tol} for "
-                            f"{model.n_iter_no_change} consecutive epochs. Stopping."
-                        )
-                    stopped = True
+                if converged and stop_when_converged:
+                    if verbose:
+                        print(stopping.message())
+                    history.end = "converged"
                     break
         except KeyboardInterrupt:
-            warnings.warn("Training interrupted by user.", stacklevel=7)
-            stopped = True
-    if early_stopping and model._log.records:
+            history.end = "interrupted"
+    if restore_best:
         network.params[...] = best_params
     network.release_buffers()
     callbacks.fit_end()
-    if stop_on_convergence and not stopped and epochs_run == max_epochs:
-        warnings.warn(
-            f"Stochastic Optimizer: Maximum iterations ({max_epochs}) reached and "
-            "the optimization hasn't converged yet.",
-            ConvergenceWarning,
-            stacklevel=7,
-        )
-    return epochs_run
+    return history

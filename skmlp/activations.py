@@ -19,14 +19,28 @@ __all__ = ["Identity", "ReLU", "Sigmoid", "Softmax", "Tanh", "Dropout"]
 
 
 class _Activation(_Block):
-    # Set by the estimators' network, which owns the arrays around each
-    # activation: overwrite the inputs with the outputs (and, where the
-    # derivative allows, dvalues with dinputs) instead of using own buffers.
-    # Halves the activations' memory and traffic; standalone blocks never do it.
-    _in_place = False
+    """Base of the activations.
+
+    Parameters
+    ----------
+    in_place : bool, default=False
+        Overwrite the inputs with the outputs in ``forward`` (and, where the
+        derivative allows, ``dvalues`` with ``dinputs`` in ``backward``)
+        instead of writing into buffers of the activation's own.  Halves the
+        activations' memory and traffic, for a caller that owns the arrays
+        around the activation and needs neither afterwards, as the
+        estimators' network does; the notebook's loop reads ``inputs`` and
+        ``dvalues`` again, so the default keeps them.
+    """
+
+    # The default for instances unpickled from before the parameter existed.
+    in_place = False
+    # Whether backward may write dinputs over dvalues: true where the
+    # derivative reads dvalues once, elementwise.
     _backward_in_place_safe = False
 
-    def __init__(self):
+    def __init__(self, *, in_place=False):
+        self.in_place = bool(in_place)
         self.__init_transient__()
 
     def forward(self, inputs, training=True):
@@ -40,7 +54,7 @@ class _Activation(_Block):
             Accepted for the protocol; activations behave the same either way.
         """
         self.inputs = inputs
-        if self._in_place:
+        if self.in_place:
             out = inputs
         else:
             out = self._workspace("output", inputs.shape, inputs.dtype)
@@ -54,14 +68,15 @@ class _Activation(_Block):
         dvalues : ndarray of shape (n_samples, n_units)
             Gradient of the loss with respect to ``self.output``.
         """
-        if self._in_place and self._backward_in_place_safe:
+        if self.in_place and self._backward_in_place_safe:
             out = dvalues
         else:
             out = self._workspace("dinputs", dvalues.shape, dvalues.dtype)
         self.dinputs = self._derivative(self.output, dvalues, out)
 
     def __repr__(self):
-        return f"{type(self).__name__}()"
+        arguments = "in_place=True" if self.in_place else ""
+        return f"{type(self).__name__}({arguments})"
 
 
 class Identity(_Activation):
@@ -205,7 +220,7 @@ class Softmax(_Activation):
         if out.flags.c_contiguous and not np.may_share_memory(inputs, out):
             # NumPy reduces along short contiguous rows one row at a time;
             # transposed into out's memory, the maximum over a row of classes
-            # becomes a few vectorized passes (twice as fast for 10 classes).
+            # becomes a few vectorized passes over all rows at once.
             n_samples, n_classes = inputs.shape
             transposed = out.reshape(n_classes, n_samples)
             np.copyto(transposed, inputs.T)

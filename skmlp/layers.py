@@ -32,13 +32,13 @@ def _as_generator(random_state):
 def _product(a, b, out=None):
     """``a @ b`` for dense arrays, into ``out`` if given.
 
-    Two NumPy routes reach BLAS, and neither is fastest everywhere (measured on
-    the reference machine): np.matmul is up to 15% faster on large matrix
-    products, but handles an inner dimension of 1 (the input gradient of a
-    one-unit output layer is such an outer product) with a generic loop, four
-    times slower than np.dot, and is slightly slower on matrix-vector
-    products.  np.dot refuses an ``out`` that is not C-contiguous or not of its
-    result's exact dtype; matmul takes those.
+    Two NumPy routes reach BLAS, and neither is fastest everywhere: np.matmul
+    is faster on large matrix products, but computes an inner dimension of 1
+    (the input gradient of a one-unit output layer is such an outer product)
+    with a generic loop, several times slower than np.dot, and is slower on
+    matrix-vector products.  np.dot refuses an ``out`` that is not
+    C-contiguous or not of its result's exact dtype; matmul takes those.  (The
+    measurements are on the documentation's benchmarks page.)
     """
     if a.ndim == 2 and b.ndim == 2 and a.shape[1] > 1:
         return np.matmul(a, b, out=out)
@@ -199,8 +199,8 @@ class Dense(_Block):
             self.dweights[...] = inputs.T @ dvalues
         else:
             _product(inputs.T, dvalues, self.dweights)
-        # The column sums as a matrix-vector product: BLAS does it in about a
-        # third of the time of np.sum along axis 0.
+        # The column sums as a matrix-vector product: BLAS sums the rows of a
+        # batch faster than np.sum along axis 0.
         _product(self._ones(len(dvalues)), dvalues, self.dbiases[0])
         self._add_regularization_gradients()
         if need_dinputs:
@@ -229,9 +229,45 @@ class Dense(_Block):
             scratch = self._workspace("scratch_b", self.biases.shape, self.dtype)
             add_penalty_gradient(self.biases, self.dbiases, l1, l2, scratch)
 
-    def _bind(self, weights, biases, dweights, dbiases):
-        """Move the parameters and gradients into caller-owned arrays (views of
-        one flat vector, so an optimizer can update every layer in one step)."""
+    def bind(self, weights, biases, dweights, dbiases):
+        """Keep the parameters and their gradients in caller-owned arrays.
+
+        The current weights and biases are copied into ``weights`` and
+        ``biases``, which the layer uses from then on; ``backward`` writes
+        into ``dweights`` and ``dbiases``.  A container passing views of one
+        flat vector lets an optimizer update every layer it holds in one step.
+
+        Parameters
+        ----------
+        weights, dweights : ndarray of shape (n_inputs, n_neurons)
+        biases, dbiases : ndarray of shape (1, n_neurons)
+            Arrays of the layer's dtype.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skmlp.layers import Dense
+        >>> dense = Dense(2, 1, random_state=0)
+        >>> flat, grads = np.empty(3), np.empty(3)
+        >>> dense.bind(flat[:2].reshape(2, 1), flat[2:].reshape(1, 1),
+        ...            grads[:2].reshape(2, 1), grads[2:].reshape(1, 1))
+        >>> dense.forward(np.ones((4, 2)))
+        >>> dense.backward(np.ones((4, 1)))
+        >>> grads
+        array([4., 4., 4.])
+        """
+        expected = {"weights": self.weights.shape, "biases": self.biases.shape}
+        for name, array, shape in (
+            ("weights", weights, expected["weights"]),
+            ("biases", biases, expected["biases"]),
+            ("dweights", dweights, expected["weights"]),
+            ("dbiases", dbiases, expected["biases"]),
+        ):
+            if array.shape != shape or array.dtype != self.dtype:
+                raise ValueError(
+                    f"{name} must have shape {shape} and dtype {self.dtype}, got "
+                    f"{array.shape} and {array.dtype}."
+                )
         np.copyto(weights, self.weights)
         np.copyto(biases, self.biases)
         self.weights, self.biases = weights, biases
@@ -279,6 +315,27 @@ class Dropout(_Block):
         self.random_state = random_state
         self._rng = None
         self.__init_transient__()
+
+    def reseed(self, random_state):
+        """Draw the masks from now on from ``random_state``.
+
+        Parameters
+        ----------
+        random_state : int, RandomState, Generator or None
+            A ``Generator`` is used as it is (shared with whoever else draws
+            from it), so one generator can seed a whole training run.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skmlp.layers import Dropout
+        >>> first, second = Dropout(0.5), Dropout(0.5)
+        >>> first.reseed(0); second.reseed(0)
+        >>> first.forward(np.ones((3, 4))); second.forward(np.ones((3, 4)))
+        >>> bool((first.output == second.output).all())
+        True
+        """
+        self._rng = _as_generator(random_state)
 
     def compute(self, inputs, out=None):
         """Inference: return ``inputs`` unchanged."""

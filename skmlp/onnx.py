@@ -237,7 +237,7 @@ def _convert_classifier(scope, operator, container):
             values = graph.node(hidden, [values])
 
     classes, _ = _onnx_classes(model, scope)
-    if model._output == "softmax":
+    if model._output_head() == "softmax":
         proba = graph.node("Softmax", [values], axis=1)
         index = graph.node("ArgMax", [proba], axis=1, keepdims=0)
         _extract_labels(graph, classes, index, label_out)

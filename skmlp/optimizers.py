@@ -34,10 +34,9 @@ __all__ = ["Optimizer", "SGD", "Adagrad", "RMSprop", "Adam"]
 
 # Elements updated per pass: an update is a chain of elementwise passes, and on
 # a large parameter vector each pass streams it from memory.  Working through
-# blocks that stay in the CPU cache across the chain makes the step of a
-# 395k-parameter network 12% (float64) to 22% (float32) faster than one pass
-# over everything, on the project's 2-core reference machine.  Smaller blocks
-# lose it again: each costs a dozen ufunc calls of fixed overhead.
+# blocks that stay in the CPU cache across the chain is faster than one pass
+# over everything; much smaller blocks lose it again, each costing a dozen
+# ufunc calls of fixed overhead.  (Measured sizes: the benchmarks page.)
 BLOCK_SIZE = 131072
 
 
@@ -136,6 +135,41 @@ class Optimizer:
     def post_update_params(self):
         """Count the step: ``iterations += 1``."""
         self.iterations += 1
+
+    def set_hyperparameters(self, **values):
+        """Change constructor settings, keeping the state and the step count.
+
+        Training continued with other settings (a ``warm_start`` fit after
+        ``set_params``) goes on from the same moments, caches and step count.
+        ``current_learning_rate`` follows at the next ``pre_update_params``.
+
+        Parameters
+        ----------
+        **values
+            Constructor arguments of this optimizer, e.g. ``learning_rate``.
+
+        Returns
+        -------
+        self : Optimizer
+
+        Examples
+        --------
+        >>> from skmlp.optimizers import Adam
+        >>> Adam(learning_rate=0.01).set_hyperparameters(beta_1=0.8)
+        Adam(learning_rate=0.01, decay=0.0, epsilon=1e-07, beta_1=0.8, beta_2=0.999)
+        """
+        unknown = sorted(set(values) - set(self._repr_names))
+        if unknown:
+            raise TypeError(
+                f"{type(self).__name__} has no hyper-parameter {unknown}; its "
+                f"hyper-parameters are {list(self._repr_names)}."
+            )
+        # Validated as the constructor validates them.
+        type(self)(**{name: values.get(name, getattr(self, name))
+                      for name in self._repr_names})
+        for name, value in values.items():
+            setattr(self, name, value)
+        return self
 
     def reset(self):
         """Forget the state (momentums, caches) and the step count."""
