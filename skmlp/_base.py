@@ -215,6 +215,19 @@ class BaseMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         return self._fit(X, y, sample_weight, incremental=False,
                          validation=(X_val, y_val, sample_weight_val))
 
+    def _partial_fit(self, X, y, sample_weight, classes=None):
+        """One epoch over ``(X, y)`` from the current state (``partial_fit``)."""
+        # scikit-learn skips parameter validation for partial_fit on a fitted
+        # estimator, but every call here applies the current parameters.
+        self._validate_params()
+        if self.early_stopping:
+            raise ValueError(
+                "partial_fit does not support early_stopping=True: early "
+                "stopping holds out part of the whole training data, which "
+                "partial_fit never sees. Use fit, or set early_stopping=False."
+            )
+        return self._fit(X, y, sample_weight, incremental=True, classes=classes)
+
     def _fit(self, X, y, sample_weight, *, incremental, classes=None,
              validation=(None, None, None)):
         with _restored_on_error(self, _INPUT_ATTRIBUTES):
@@ -261,7 +274,7 @@ class BaseMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         init_seed, split_seed, train_seed = check_random_state(
             self.random_state).randint(np.iinfo(np.int32).max, size=3)
         validation_set = self._check_validation_data(X, targets, *validation)
-        early_stopping = self.early_stopping and not incremental
+        early_stopping = self.early_stopping
         if early_stopping and validation_set is None:
             train, validation_set = split_validation(
                 train, self.validation_fraction, split_seed)
@@ -391,21 +404,24 @@ class BaseMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
                 stop_when_converged=not plan.incremental,
                 verbose=bool(self.verbose),
                 callbacks=callbacks,
-                first_epoch=self.n_iter_ + 1,
+                # Epochs are numbered as loss_curve_ numbers them, counting the
+                # epochs of earlier warm-started fits and partial_fit calls.
+                first_epoch=len(self._log.records) + 1,
             )
 
     def _record(self, plan, history):
         """Copy what the estimator keeps out of the loop's history."""
         epochs = len(history.records)
         self._log.extend(record.as_dict() for record in history.records)
-        self.n_iter_ += epochs
+        # As in scikit-learn: the epochs of this call; t_ counts every sample.
+        self.n_iter_ = epochs
         self.t_ += epochs * plan.train.n_samples
         self.loss_ = self._log.records[-1]["loss"] if self._log.records else None
-        # stacklevel 4: this method, _fit, fit (or partial_fit), the caller
-        # behind scikit-learn's _fit_context wrapper.
+        # stacklevel 5: this method, _fit, fit (or partial_fit), scikit-learn's
+        # _fit_context wrapper, then the caller.
         if history.end == "diverged":
             warnings.warn(
-                f"Training diverged in epoch {self.n_iter_ + 1}: the loss "
+                f"Training diverged in epoch {len(self._log.records) + 1}: the loss "
                 "became non-finite or the weights exceeded "
                 f"{MAX_ABS_WEIGHT:.0e} in magnitude. The weights from "
                 "before that epoch are kept. Lower learning_rate (or add "

@@ -39,6 +39,18 @@ def check_first_partial_fit(classes, *, continuing, incremental):
         raise ValueError("classes must be passed on the first call to partial_fit.")
 
 
+def check_warm_start_classes(fitted_classes, y_classes):
+    """A warm ``fit`` continues the same output units: ``y`` must have the
+    classes of the previous fit, as in scikit-learn."""
+    if not np.array_equal(fitted_classes, y_classes):
+        raise ValueError(
+            "warm_start can only be used where `y` has the same classes as in "
+            f"the previous call to fit. Previously got {fitted_classes.tolist()}, "
+            f"`y` has {y_classes.tolist()}. Fit with warm_start=False to train "
+            "a new network."
+        )
+
+
 class MLPClassifierBase(ClassifierMixin, BaseMLP):
     """Shared by the classifiers; subclasses encode the targets and turn the
     output layer into probabilities, labels and scores."""
@@ -69,10 +81,7 @@ class MLPClassifierBase(ClassifierMixin, BaseMLP):
         self : object
             The estimator.
         """
-        # scikit-learn skips parameter validation for partial_fit on a fitted
-        # estimator, but every call here applies the current parameters.
-        self._validate_params()
-        return self._fit(X, y, sample_weight, incremental=True, classes=classes)
+        return self._partial_fit(X, y, sample_weight, classes=classes)
 
     def predict(self, X):
         """Predict the label(s) of each sample.

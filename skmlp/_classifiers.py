@@ -15,6 +15,7 @@ from ._classification import (
     MLPClassifierBase,
     check_first_partial_fit,
     check_known_labels,
+    check_warm_start_classes,
     reject_missing_labels,
     single_class_error,
 )
@@ -120,6 +121,9 @@ class BinaryMLPClassifier(MLPClassifierBase):
                     f"classes={list(classes)!r} is not the same as on the first "
                     f"call, {binarizer.classes_.tolist()}."
                 )
+            fitted_multilabel = binarizer.y_type_ == "multilabel-indicator"
+            if not (incremental or multilabel or fitted_multilabel):
+                check_warm_start_classes(binarizer.classes_, unique_labels(y))
         else:
             binarizer = LabelBinarizer()
             if classes is not None and not multilabel:
@@ -355,6 +359,8 @@ class MulticlassMLPClassifier(MLPClassifierBase):
                     f"classes={list(classes)!r} is not the same as on the first "
                     f"call, {known.tolist()}."
                 )
+            if not incremental:
+                check_warm_start_classes(known, unique_labels(y))
         elif classes is not None:
             known = unique_labels(classes)
         else:

@@ -91,6 +91,8 @@ class Network:
             )
         self.activation = canonical_activation(activation)
         self.dropout = dropout
+        # Without lambdas, a step's penalty is 0 and costs nothing to know.
+        self.regularized = any(regularization)
         blocks = []
         for i, (dense, lambdas) in enumerate(zip(self.dense_layers, regularization)):
             lambdas.apply_to(dense)
@@ -197,12 +199,26 @@ class Network:
         return loss
 
     def train_step(self, X, y, sample_weight, optimizer):
-        """:meth:`backpropagate`, then one optimizer step; returns the data loss."""
+        """:meth:`backpropagate`, then one optimizer step.
+
+        Returns
+        -------
+        data_loss : scalar
+            The batch's (weighted) mean data loss.
+        penalty : float
+            Every layer's L1/L2 penalty at the weights the forward pass used
+            (before the step), so that both parts of the loss are measured at
+            the same weights, as the design notebook's loop measures them.
+        """
         loss = self.backpropagate(X, y, sample_weight)
+        penalty = (
+            float(sum(dense.penalty for dense in self.dense_layers))
+            if self.regularized else 0.0
+        )
         optimizer.pre_update_params()
         optimizer.update_params(self)
         optimizer.post_update_params()
-        return loss
+        return loss, penalty
 
     def regularization_loss(self):
         """Sum of every layer's L1/L2 penalty, via the loss's own formula."""

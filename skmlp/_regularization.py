@@ -7,7 +7,7 @@
         + 2 \\lambda_2 W
 
 Both :meth:`skmlp.losses.Loss.regularization_loss` and
-:meth:`skmlp.layers.Dense.backward` call these two functions, so the value and the
+:meth:`skmlp.layers.Dense.backward` call :func:`penalty`, so the value and the
 gradient cannot disagree.  :class:`Regularization` carries one layer's four
 lambdas by name from the estimators' parameters to the layer.
 """
@@ -17,33 +17,47 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 
-def penalty(param, l1, l2):
-    """Return ``l1 * sum(|param|) + l2 * sum(param**2)`` in ``param``'s dtype."""
-    total = param.dtype.type(0)
-    if l1 > 0:
-        total += param.dtype.type(l1) * np.abs(param).sum(dtype=param.dtype)
-    if l2 > 0:
-        flat = param.ravel()
-        total += param.dtype.type(l2) * np.dot(flat, flat)
-    return total
+def penalty(param, l1, l2, *, grad=None, scratch=None):
+    """Return ``l1 * sum(|param|) + l2 * sum(param**2)``; with ``grad``, also
+    add the penalty's gradient to it in place.
 
+    The value and the gradient come from the same passes: ``sum(|param|)`` is
+    ``sign(param) . param``, the sign array being the L1 gradient's, and
+    ``sum(param**2)`` is ``param . param``, so a training step that needs both
+    pays one dot product each beyond the gradient.  The L1 term uses
+    ``sign(0) = 0``, a valid subgradient that leaves exact zeros where they are
+    (the notebook's ``+1`` at zero pushes them off again).
 
-def add_penalty_gradient(param, grad, l1, l2, scratch):
-    """Add the penalty's gradient to ``grad`` in place.
+    Parameters
+    ----------
+    param : ndarray
+    l1, l2 : float
+        Zero lambdas cost nothing.
+    grad : ndarray of ``param``'s shape and dtype, default=None
+        Receives the gradient :math:`\\lambda_1 \\operatorname{sign}(W) +
+        2 \\lambda_2 W`, added in place.
+    scratch : ndarray of ``param``'s shape and dtype, default=None
+        Work space, so nothing is allocated; required with ``grad``.
 
-    The L1 term uses ``sign(0) = 0``, a valid subgradient that leaves exact
-    zeros where they are (the notebook's ``+1`` at zero pushes them off again).
-    ``scratch`` is a buffer of ``param``'s shape and dtype, so the update
-    allocates nothing; zero lambdas cost nothing.
+    Returns
+    -------
+    value : scalar of ``param``'s dtype
     """
+    cast = param.dtype.type
+    total = cast(0)
+    flat = param.ravel()
     if l1 > 0:
-        np.sign(param, out=scratch)
-        scratch *= param.dtype.type(l1)
-        grad += scratch
+        signs = np.sign(param, out=scratch)
+        total += cast(l1) * np.dot(signs.ravel(), flat)
+        if grad is not None:
+            signs *= cast(l1)
+            grad += signs
     if l2 > 0:
-        np.multiply(param, param.dtype.type(2 * l2), out=scratch)
-        grad += scratch
-    return grad
+        total += cast(l2) * np.dot(flat, flat)
+        if grad is not None:
+            np.multiply(param, cast(2 * l2), out=scratch)
+            grad += scratch
+    return total
 
 
 @dataclass(frozen=True)

@@ -1,21 +1,31 @@
-"""How many BLAS threads a fit should use.
+"""How many BLAS threads a fit uses, without changing anyone else's.
 
-Two BLAS threads make each matrix product of a digits-sized network faster
-(measured on the project's 2-core reference machine: 48 against 26 GFLOP/s for
-200x64 by 64x100 in float64), yet the whole fit is slower (0.28 s against
-0.25 s): every one of the thousands of small products pays the threads'
-hand-over.  From products of about ten million operations on (the 20000x100
-benchmark, (256, 128) hidden units) the second thread wins clearly (0.85 s
-against 1.10 s).  So a fit whose largest per-batch product is below the
-threshold runs its BLAS on one thread; larger fits keep the user's setting
-(limit it with threadpoolctl on a machine where other processes hold the
-cores: two OpenBLAS threads slow down many times when one core is taken).
+The matrix products of a small network are far too small for two BLAS
+threads: each one pays the threads' hand-over, and when another process holds
+a core, OpenBLAS's spinning threads make a small fit many times slower.  So a
+fit whose largest per-batch product is below ``SINGLE_THREAD_MAX_FLOPS`` runs
+its BLAS on one thread; larger fits keep the process's setting.  (The
+measurements are on the documentation's benchmarks page.)
+
+The number of threads of OpenBLAS (built with its own threads, as NumPy's
+wheels are) is one process-wide value, not a per-thread one, and
+threadpoolctl lets only one Python thread at a time control it: a limit set
+or restored from another thread is silently ignored, and a limiter that reads
+the "original" value while another thread's limit is in force restores that
+limit for good.  Concurrent fits that each limited BLAS could therefore leave
+the whole process at one thread.  Hence the rule: only a fit running in the
+process's main thread limits BLAS, and it restores the setting when it ends
+(also on Ctrl-C).  Fits in other threads (joblib's threading backend, Dask
+workers with ``processes=False``, ``threading``) never touch it; their
+products run with the process's setting.  joblib's process workers, the
+usual way to run fits in parallel, are each their own main thread.
 """
 
+import threading
 from contextlib import contextmanager
 
 # Largest per-batch GEMM, in floating-point operations, below which one
-# thread trains faster than two on the reference machine.
+# thread trains faster than two.
 SINGLE_THREAD_MAX_FLOPS = 2 * 128 * 128 * 128
 
 _controller = None
@@ -31,9 +41,11 @@ def largest_gemm_flops(layer_sizes, batch_size):
 
 @contextmanager
 def blas_threads_for(layer_sizes, batch_size):
-    """Limit BLAS to one thread for a network of small products."""
+    """Limit BLAS to one thread for a network of small products, when
+    called from the main thread (see the module's docstring)."""
     global _controller
-    if largest_gemm_flops(layer_sizes, batch_size) > SINGLE_THREAD_MAX_FLOPS:
+    if (largest_gemm_flops(layer_sizes, batch_size) > SINGLE_THREAD_MAX_FLOPS
+            or threading.current_thread() is not threading.main_thread()):
         yield
         return
     if _controller is None:

@@ -117,9 +117,11 @@ class History:
 
 @dataclass
 class EpochTotals:
-    """Sums over the minibatches of one epoch."""
+    """Sums over the minibatches of one epoch, each weighted like its data
+    loss."""
 
     loss: float = 0.0
+    penalty: float = 0.0
     weight: float = 0.0
     score_statistics: object = 0.0
     stop_requested: bool = False
@@ -129,16 +131,19 @@ def train_epoch(network, optimizer, batches, callbacks, score=None):
     """One pass of minibatch steps; returns the epoch's :class:`EpochTotals`.
 
     The data loss is the mean of the batches' (weighted) mean losses, each
-    weighted by its number of samples (or its weights' sum).  With a
+    weighted by its number of samples (or its weights' sum); the penalty, at
+    the weights each batch's forward pass used, is averaged the same way, so
+    both parts of an epoch's loss describe the same weights.  With a
     ``score``, its statistics are summed over the batches' outputs, each at
     the weights its forward pass used.
     """
     totals = EpochTotals()
     for X_batch, Y_batch, w_batch in batches:
-        loss = network.train_step(X_batch, Y_batch, w_batch, optimizer)
+        loss, penalty = network.train_step(X_batch, Y_batch, w_batch, optimizer)
         totals.stop_requested |= callbacks.batch_end()
         weight = len(Y_batch) if w_batch is None else float(w_batch.sum())
         totals.loss += float(loss) * weight
+        totals.penalty += penalty * weight
         totals.weight += weight
         if score is not None:
             totals.score_statistics = totals.score_statistics + score.statistics(
@@ -244,7 +249,7 @@ def run_epochs(
                                      score if verbose else None)
                 record = EpochRecord(
                     data_loss=totals.loss / totals.weight,
-                    regularization_loss=float(network.regularization_loss()),
+                    regularization_loss=totals.penalty / totals.weight,
                     learning_rate=float(optimizer.current_learning_rate),
                     train_score=(score.from_statistics(totals.score_statistics)
                                  if verbose else None),

@@ -12,7 +12,7 @@ import scipy.sparse as sp
 from sklearn.utils import check_random_state
 
 from ._block import _Block
-from ._regularization import add_penalty_gradient
+from ._regularization import penalty
 
 __all__ = ["Dense", "Dropout"]
 
@@ -83,6 +83,10 @@ class Dense(_Block):
         Set by :meth:`forward`.
     dweights, dbiases, dinputs : ndarray
         Set by :meth:`backward`.
+    penalty : scalar
+        The layer's L1/L2 penalty at the weights of the last :meth:`backward`
+        (what :meth:`skmlp.losses.Loss.regularization_loss` returns for
+        them), computed by the same passes as its gradient; 0 without lambdas.
 
     Examples
     --------
@@ -97,7 +101,7 @@ class Dense(_Block):
     ((3, 2), (1, 2), (4, 3))
     """
 
-    _transient_extra = ("dweights", "dbiases", "_ones_buffer")
+    _transient_extra = ("dweights", "dbiases", "penalty", "_ones_buffer")
 
     def __init__(
         self,
@@ -142,6 +146,7 @@ class Dense(_Block):
         super().__init_transient__()
         self.dweights = None
         self.dbiases = None
+        self.penalty = None
         self._ones_buffer = None
 
     @property
@@ -202,7 +207,7 @@ class Dense(_Block):
         # The column sums as a matrix-vector product: BLAS sums the rows of a
         # batch faster than np.sum along axis 0.
         _product(self._ones(len(dvalues)), dvalues, self.dbiases[0])
-        self._add_regularization_gradients()
+        self.penalty = self._add_regularization_gradients()
         if need_dinputs:
             out = self._workspace("dinputs", (dvalues.shape[0], self.weights.shape[0]),
                                   self.weights.dtype)
@@ -220,14 +225,18 @@ class Dense(_Block):
         return ones[:n_samples]
 
     def _add_regularization_gradients(self):
+        """Add the penalty's gradients; return the penalty itself, which the
+        same passes compute."""
+        total = self.dtype.type(0)
         l1, l2 = self.weight_regularizer_l1, self.weight_regularizer_l2
         if l1 > 0 or l2 > 0:
             scratch = self._workspace("scratch_w", self.weights.shape, self.dtype)
-            add_penalty_gradient(self.weights, self.dweights, l1, l2, scratch)
+            total += penalty(self.weights, l1, l2, grad=self.dweights, scratch=scratch)
         l1, l2 = self.bias_regularizer_l1, self.bias_regularizer_l2
         if l1 > 0 or l2 > 0:
             scratch = self._workspace("scratch_b", self.biases.shape, self.dtype)
-            add_penalty_gradient(self.biases, self.dbiases, l1, l2, scratch)
+            total += penalty(self.biases, l1, l2, grad=self.dbiases, scratch=scratch)
+        return total
 
     def bind(self, weights, biases, dweights, dbiases):
         """Keep the parameters and their gradients in caller-owned arrays.

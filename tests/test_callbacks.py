@@ -169,7 +169,8 @@ def test_partial_fit_is_one_epoch(Estimator):
         assert callback.count("end", "epoch") == 1
         assert callback.count("end", "batch") == math.ceil(N_SAMPLES / BATCH_SIZE)
         callback.events.clear()
-    assert clf.n_iter_ == 2
+    assert clf.n_iter_ == 1
+    assert len(clf.loss_curve_) == 2
 
 
 def test_epoch_end_hands_a_snapshot(Estimator):

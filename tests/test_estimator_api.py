@@ -304,10 +304,12 @@ def test_per_layer_weight_l2_shrinks_only_its_layer(
     assert norms[small_layer] < 0.1 * norms_free[small_layer]
     # ... and does not shrink the unpenalized one (it grows to compensate).
     assert norms[other] > 0.5 * norms_free[other]
-    # The penalty counts only the chosen layer.
+    # The penalty counts only the chosen layer (the curve averages it over
+    # the last epoch's steps, during which the weights barely move).
     assert penalized.regularization_loss_curve_[-1] == pytest.approx(
-        norms[small_layer], rel=1e-10
+        norms[small_layer], rel=0.02
     )
+    assert norms[small_layer] < 0.02 * norms[other]
 
 
 @pytest.mark.parametrize("container", [list, tuple, np.asarray])
@@ -318,15 +320,16 @@ def test_per_layer_lambda_sequence_enters_the_penalty(
 ):
     X, y = binary_data
     lambdas = container([0.01, 0.1, 0.3])
-    est = Est(**{**FAST, "hidden_layer_sizes": (5, 4), "max_iter": 3},
-              **{name: lambdas}).fit(X, y)
-    params = est.coefs_ if name.startswith("weight") else est.intercepts_
+    params = {**FAST, "hidden_layer_sizes": (5, 4), "batch_size": None, name: lambdas}
+    est = Est(**{**params, "max_iter": 3}).fit(X, y)
+    # With one step per epoch, the last epoch's penalty is measured at the
+    # weights of two steps: the final weights of a fit one epoch shorter.
+    shorter = Est(**{**params, "max_iter": 2}).fit(X, y)
+    params = shorter.coefs_ if name.startswith("weight") else shorter.intercepts_
     if name.endswith("l1"):
         penalties = [np.abs(p).sum() for p in params]
     else:
         penalties = [np.square(p).sum() for p in params]
-    # regularization_loss_curve_ is evaluated on the final weights of each
-    # epoch, so its last value is the penalty of the returned model.
     expected = sum(lam * pen for lam, pen in zip([0.01, 0.1, 0.3], penalties))
     assert est.regularization_loss_curve_[-1] == pytest.approx(expected, rel=1e-10)
 

@@ -461,5 +461,6 @@ def test_loaded_model_continues_training_like_the_original(
                     continued.coefs_ + continued.intercepts_, strict=True):
         assert_array_equal(a, b, strict=True)
     assert continued.loss_curve_ == original.loss_curve_
-    assert continued.n_iter_ == original.n_iter_ == 6
+    assert continued.n_iter_ == original.n_iter_ == 2  # the last fit's epochs
+    assert len(continued.loss_curve_) == 6
     assert continued.t_ == original.t_

@@ -566,7 +566,7 @@ def test_partial_fit_continues_weights_and_optimizer_state(Estimator, optimizer)
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)
         est.partial_fit(X, y)
-    assert est.n_iter_ == n_iter + 1
+    assert est.n_iter_ == 1  # the epochs of this call, as in scikit-learn
     assert est.t_ == t + len(y)
     assert len(est.loss_curve_) == n_iter + 1
     assert any(not np.array_equal(b, a) for b, a in zip(before, est.coefs_))
@@ -579,7 +579,8 @@ def test_partial_fit_continues_weights_and_optimizer_state(Estimator, optimizer)
     incremental = small(Estimator, **params)
     for _ in range(4):
         incremental.partial_fit(X, y, classes=np.unique(y))
-    assert incremental.n_iter_ == 4
+    assert incremental.n_iter_ == 1
+    assert len(incremental.loss_curve_) == 4
     assert incremental.t_ == 4 * len(y)
     for a, b in zip(incremental.coefs_, longer.coefs_, strict=True):
         assert_allclose(a, b, rtol=1e-12, atol=1e-15)
@@ -638,7 +639,8 @@ def test_partial_fit_with_a_class_absent_from_the_first_batch(Estimator):
     assert est.predict_proba(X).shape == (len(y), len(classes))
 
     est.partial_fit(X, y)
-    assert est.n_iter_ == 2
+    assert est.n_iter_ == 1
+    assert len(est.loss_curve_) == 2
     assert est.predict_proba(X).shape == (len(y), len(classes))
     assert set(est.predict(X)) <= set(classes)
 
@@ -917,17 +919,16 @@ def penalty_from_attributes(est, l1_w, l2_w, l1_b, l2_b):
 def test_curves_one_value_per_epoch_and_their_sum(Estimator, lambdas):
     X, y = make_data(Estimator)
     l1_w, l2_w, l1_b, l2_b = lambdas
-    est = small(
-        Estimator,
+    params = dict(
         hidden_layer_sizes=(8, 6),
         weight_regularizer_l1=l1_w,
         weight_regularizer_l2=l2_w,
         bias_regularizer_l1=l1_b,
         bias_regularizer_l2=l2_b,
-        max_iter=7,
+        batch_size=None,  # one step per epoch
         tol=0,
     )
-    fit_quiet(est, X, y)
+    est = fit_quiet(small(Estimator, max_iter=7, **params), X, y)
     loss, data, reg = (
         est.loss_curve_,
         est.data_loss_curve_,
@@ -939,9 +940,14 @@ def test_curves_one_value_per_epoch_and_their_sum(Estimator, lambdas):
         assert r > 0
     assert est.loss_ == loss[-1]
     assert est.best_loss_ == min(loss)
-    # The curve holds the penalty at the end of each epoch: the last one is
-    # that of the final weights.
+    # Each epoch's penalty is measured at the weights its forward pass used,
+    # like its data loss: with one step per epoch, the last epoch's is that of
+    # the weights six steps in, the final weights of a fit one epoch shorter.
+    shorter = fit_quiet(small(Estimator, max_iter=6, **params), X, y)
     assert reg[-1] == pytest.approx(
+        penalty_from_attributes(shorter, l1_w, l2_w, l1_b, l2_b), rel=1e-10
+    )
+    assert reg[-1] != pytest.approx(
         penalty_from_attributes(est, l1_w, l2_w, l1_b, l2_b), rel=1e-10
     )
 

@@ -1,0 +1,330 @@
+"""Where users port code from scikit-learn's MLPClassifier, skmlp behaves the same.
+
+``n_iter_`` counts the epochs of the last call (warm starts and partial_fit
+included), a warm fit refuses other classes, partial_fit refuses early
+stopping, scikit-learn's parameter names are refused the way scikit-learn
+refuses unknown ones, ``activation="logistic"`` is accepted; and each epoch's
+data and regularization loss are measured at the same weights, so that a
+full-batch fit's curves are exactly what the design notebook's own loop prints.
+"""
+
+import warnings
+
+import numpy as np
+import pytest
+from fitting import fit_quiet
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.base import clone
+from sklearn.datasets import load_breast_cancer, load_wine, make_classification
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import GridSearchCV
+from sklearn.neural_network import MLPClassifier
+from sklearn.preprocessing import StandardScaler
+
+from skmlp import BinaryMLPClassifier, MulticlassMLPClassifier
+from skmlp.activations import ReLU, Sigmoid, Softmax
+from skmlp.layers import Dense
+from skmlp.losses import BinaryCrossentropy, CategoricalCrossentropy
+from skmlp.optimizers import Adam
+
+
+def _data(Estimator, n_samples=120):
+    n_classes = 2 if Estimator is BinaryMLPClassifier else 3
+    X, y = make_classification(
+        n_samples=n_samples, n_features=6, n_informative=4, n_redundant=0,
+        n_classes=n_classes, n_clusters_per_class=1, random_state=0,
+    )
+    return StandardScaler().fit_transform(X), y
+
+
+def _snapshot(est):
+    return {
+        "coefs": [c.copy() for c in est.coefs_ + est.intercepts_],
+        "curve": list(est.loss_curve_),
+        "n_iter": est.n_iter_,
+        "t": est.t_,
+        "classes": est.classes_.copy(),
+    }
+
+
+def _assert_unchanged(est, snapshot, X):
+    for before, after in zip(snapshot["coefs"], est.coefs_ + est.intercepts_,
+                             strict=True):
+        assert_array_equal(before, after)
+    assert est.loss_curve_ == snapshot["curve"]
+    assert est.n_iter_ == snapshot["n_iter"]
+    assert est.t_ == snapshot["t"]
+    assert_array_equal(est.classes_, snapshot["classes"])
+    assert np.isfinite(est.predict_proba(X)).all()
+
+
+# -- n_iter_ and warm_start ----------------------------------------------------------
+
+
+def _warm_sequence(est, X, y, max_iters):
+    """Fit ``est`` (warm_start=True) once per entry of ``max_iters``; return
+    n_iter_ after each call and whether that call warned ConvergenceWarning."""
+    n_iters, warned = [], []
+    for max_iter in max_iters:
+        est.set_params(max_iter=max_iter)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ConvergenceWarning)
+            est.fit(X, y)
+        n_iters.append(est.n_iter_)
+        warned.append(any(issubclass(w.category, ConvergenceWarning) for w in caught))
+    return n_iters, warned
+
+
+@pytest.mark.parametrize("max_iters", [[10, 20], [3, 3]])
+def test_warm_start_n_iter_counts_the_epochs_of_the_call(Estimator, max_iters):
+    X, y = _data(Estimator)
+    est = Estimator(hidden_layer_sizes=(8,), tol=0, warm_start=True,
+                    random_state=0)
+    n_iters, warned = _warm_sequence(est, X, y, max_iters)
+    assert n_iters == max_iters
+    # Each call ran max_iter epochs, so each one warns.
+    assert warned == [True, True]
+    # The curves and t_ keep growing across calls.
+    assert len(est.loss_curve_) == len(est.data_loss_curve_) == sum(max_iters)
+    assert len(est.regularization_loss_curve_) == sum(max_iters)
+    assert est.t_ == sum(max_iters) * len(y)
+
+    # scikit-learn's MLPClassifier counts the same way.
+    reference = MLPClassifier(hidden_layer_sizes=(8,), tol=0, warm_start=True,
+                              random_state=0)
+    assert _warm_sequence(reference, X, y, max_iters) == (n_iters, warned)
+
+
+def test_warm_fit_that_stops_early_does_not_warn(Estimator):
+    X, y = _data(Estimator)
+    est = fit_quiet(Estimator(hidden_layer_sizes=(8,), max_iter=5, tol=0,
+                              warm_start=True, random_state=0), X, y)
+    # A huge tol stops this call after n_iter_no_change + 1 epochs without
+    # improvement: it converged by scikit-learn's rule, and says nothing.
+    est.set_params(max_iter=50, tol=1e6, n_iter_no_change=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        est.fit(X, y)
+    assert est.n_iter_ < 50
+    assert len(est.loss_curve_) == 5 + est.n_iter_
+
+
+def test_partial_fit_n_iter_is_one(Estimator):
+    X, y = _data(Estimator)
+    est = Estimator(hidden_layer_sizes=(8,), random_state=0)
+    for call in range(3):
+        est.partial_fit(X, y, classes=np.unique(y))
+        assert est.n_iter_ == 1
+        assert len(est.loss_curve_) == call + 1
+        assert est.t_ == (call + 1) * len(y)
+
+
+# -- classes of a warm fit, early stopping in partial_fit -------------------------
+
+
+@pytest.mark.parametrize("change", ["fewer", "other"])
+def test_warm_fit_with_other_classes_raises_and_changes_nothing(Estimator, change):
+    X, y = _data(Estimator)
+    est = fit_quiet(Estimator(hidden_layer_sizes=(8,), max_iter=3, warm_start=True,
+                              random_state=0), X, y)
+    snapshot = _snapshot(est)
+    if change == "fewer":
+        keep = y != y.max()
+        X_new, y_new = X[keep], y[keep]
+        if Estimator is BinaryMLPClassifier:
+            # Two labels, one of them new: still a binary problem.
+            y_new = np.where(y_new == 0, 0, 7)
+    else:
+        X_new, y_new = X, y + 10
+    with pytest.raises(ValueError, match="same classes") as error:
+        est.fit(X_new, y_new)
+    message = str(error.value)
+    assert str(snapshot["classes"].tolist()) in message
+    assert str(np.unique(y_new).tolist()) in message
+    _assert_unchanged(est, snapshot, X)
+
+    # partial_fit may see a subset of the declared classes.
+    est.partial_fit(X[y == y.min()], y[y == y.min()])
+    assert est.n_iter_ == 1
+
+
+def test_partial_fit_refuses_early_stopping_and_changes_nothing(Estimator):
+    X, y = _data(Estimator)
+    est = Estimator(hidden_layer_sizes=(8,), early_stopping=True, random_state=0)
+    with pytest.raises(ValueError, match="partial_fit does not support early_stopping"):
+        est.partial_fit(X, y, classes=np.unique(y))
+    assert not hasattr(est, "classes_")
+
+    fit_quiet(est, X, y)
+    snapshot = _snapshot(est)
+    with pytest.raises(ValueError, match="early_stopping"):
+        est.partial_fit(X, y)
+    _assert_unchanged(est, snapshot, X)
+
+
+# -- coming from MLPClassifier: names ---------------------------------------------
+
+
+@pytest.mark.parametrize("keyword", ["alpha", "solver", "learning_rate_init"])
+def test_unknown_keyword_names_the_public_class(Estimator, keyword):
+    with pytest.raises(TypeError, match=rf"^{Estimator.__name__}\.__init__\(\)"
+                       rf".*unexpected keyword argument '{keyword}'"):
+        Estimator(**{keyword: 0.1})
+
+
+def test_logistic_is_the_sigmoid_activation(Estimator):
+    X, y = _data(Estimator)
+    params = dict(hidden_layer_sizes=(8,), max_iter=5, random_state=0)
+    logistic = fit_quiet(Estimator(activation="logistic", **params), X, y)
+    sigmoid = fit_quiet(Estimator(activation="sigmoid", **params), X, y)
+    assert logistic.get_params()["activation"] == "logistic"
+    assert clone(logistic).get_params()["activation"] == "logistic"
+    assert_array_equal(logistic.predict_proba(X), sigmoid.predict_proba(X))
+    assert logistic.loss_curve_ == sigmoid.loss_curve_
+
+
+def test_grid_copied_from_mlpclassifier_runs(Estimator):
+    # The parameters the two share, with scikit-learn's values.
+    X, y = _data(Estimator)
+    grid = {
+        "hidden_layer_sizes": [(8,), (8, 4)],
+        "activation": ["logistic", "tanh", "relu", "identity"],
+        "batch_size": ["auto", 32],
+        "max_iter": [20],
+    }
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        search = GridSearchCV(Estimator(random_state=0), grid, cv=2).fit(X, y)
+        reference = GridSearchCV(MLPClassifier(random_state=0), grid, cv=2).fit(X, y)
+    assert [p for p in search.cv_results_["params"]] == [
+        p for p in reference.cv_results_["params"]]
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+
+
+# -- the loss of an epoch, measured at one set of weights ------------------------------
+
+
+def _notebook_loop(dense1, dense2, output, loss_function, optimizer, X, y, epochs):
+    """The design notebook's training loop, as written there (without the
+    prints): every epoch's data loss, regularization loss and total."""
+    activation1 = ReLU()
+    rows = []
+    for _ in range(epochs):
+        dense1.forward(X)
+        activation1.forward(dense1.output)
+        dense2.forward(activation1.output)
+        output.forward(dense2.output)
+        data_loss = loss_function.calculate(output.output, y)
+        regularization_loss = (loss_function.regularization_loss(dense1)
+                               + loss_function.regularization_loss(dense2))
+        loss = data_loss + regularization_loss
+        rows.append((data_loss, regularization_loss, loss))
+        loss_function.backward(output.output, y)
+        output.backward(loss_function.dinputs)
+        dense2.backward(output.dinputs)
+        activation1.backward(dense2.dinputs)
+        dense1.backward(activation1.dinputs)
+        optimizer.pre_update_params()
+        optimizer.update_params(dense1)
+        optimizer.update_params(dense2)
+        optimizer.post_update_params()
+    return np.array(rows, dtype=float)
+
+
+@pytest.mark.parametrize("kind", ["binary", "multiclass"])
+def test_full_batch_curves_equal_the_notebook_loop(kind):
+    if kind == "binary":
+        X, y = load_breast_cancer(return_X_y=True)
+        Estimator, output, loss_function = (
+            BinaryMLPClassifier, Sigmoid(), BinaryCrossentropy())
+        y_loop = y.reshape(-1, 1)
+    else:
+        X, y = load_wine(return_X_y=True)
+        Estimator, output, loss_function = (
+            MulticlassMLPClassifier, Softmax(), CategoricalCrossentropy())
+        y_loop = y
+    X = StandardScaler().fit_transform(X)
+    n_outputs = 1 if kind == "binary" else 3
+    lambdas = dict(weight_regularizer_l1=2e-4, weight_regularizer_l2=5e-4,
+                   bias_regularizer_l1=1e-4, bias_regularizer_l2=5e-4)
+    epochs = 15
+
+    # The notebook's network, with its own initial weights ...
+    dense1 = Dense(X.shape[1], 16, **lambdas, random_state=1)
+    dense2 = Dense(16, n_outputs, **lambdas, random_state=2)
+    initial = [a.copy() for a in (dense1.weights, dense1.biases[0],
+                                  dense2.weights, dense2.biases[0])]
+    expected = _notebook_loop(dense1, dense2, output, loss_function,
+                              Adam(learning_rate=0.01, decay=1e-3), X, y_loop,
+                              epochs)
+
+    # ... and the estimator from the same weights: built by a first fit with
+    # another optimizer, then given those weights (coefs_ and intercepts_ are
+    # the live arrays) and continued with a new Adam, like the loop's.
+    est = Estimator(hidden_layer_sizes=(16,), batch_size=None, shuffle=False,
+                    optimizer="sgd", learning_rate=0.01, learning_rate_decay=1e-3,
+                    max_iter=1, tol=0, warm_start=True, random_state=0, **lambdas)
+    fit_quiet(est, X, y)
+    for live, value in zip(est.coefs_[:1] + est.intercepts_[:1]
+                           + est.coefs_[1:] + est.intercepts_[1:], initial,
+                           strict=True):
+        live[...] = value
+    est.set_params(optimizer="adam", max_iter=epochs)
+    fit_quiet(est, X, y)
+
+    measured = np.c_[est.data_loss_curve_, est.regularization_loss_curve_,
+                     est.loss_curve_][1:]
+    assert_allclose(measured, expected, rtol=1e-12, atol=0)
+    assert expected[:, 1].min() > 0.01  # the penalty is not negligible
+
+
+# -- the L2 conversion of the "Coming from MLPClassifier" page ---------------------
+
+
+def _start_from(est, weights):
+    """Overwrite the fitted network's weights in place (coefs_ and
+    intercepts_ are the live arrays)."""
+    for live, value in zip(est.coefs_ + est.intercepts_, weights, strict=True):
+        live[...] = value
+
+
+@pytest.mark.parametrize("kind", ["binary", "multiclass"])
+def test_alpha_over_two_batch_sizes_matches_mlpclassifier(kind):
+    # scikit-learn adds alpha / (2 * n_batch) * ||W||^2 to each batch's loss;
+    # skmlp adds weight_regularizer_l2 * ||W||^2. With equal batches, the
+    # conversion makes the two training curves equal, epoch by epoch.
+    if kind == "binary":
+        X, y = load_breast_cancer(return_X_y=True)
+        X, y = X[:560], y[:560]
+        Estimator = BinaryMLPClassifier
+    else:
+        X, y = load_wine(return_X_y=True)
+        X, y = X[:176], y[:176]
+        Estimator = MulticlassMLPClassifier
+    X = StandardScaler().fit_transform(X)
+    alpha, batch_size, epochs = 0.5, 16, 8
+    assert len(y) % batch_size == 0
+    common = dict(hidden_layer_sizes=(12,), batch_size=batch_size, shuffle=False,
+                  tol=0, n_iter_no_change=epochs, warm_start=True)
+    reference = MLPClassifier(
+        solver="sgd", learning_rate="constant", learning_rate_init=0.01,
+        momentum=0.0, nesterovs_momentum=False, alpha=alpha, max_iter=1,
+        random_state=0, **common)
+    est = Estimator(
+        optimizer="sgd", learning_rate=0.01, momentum=0.0,
+        weight_regularizer_l2=alpha / (2 * batch_size), max_iter=1,
+        random_state=0, **common)
+    fit_quiet(reference, X, y)
+    fit_quiet(est, X, y)
+    # The same starting weights, then the same steps.
+    _start_from(est, reference.coefs_ + reference.intercepts_)
+    for model in (reference, est):
+        model.set_params(max_iter=epochs)
+        fit_quiet(model, X, y)
+
+    assert_allclose(est.loss_curve_[1:], reference.loss_curve_[1:], rtol=1e-10)
+    for ours, theirs in zip(est.coefs_ + est.intercepts_,
+                            reference.coefs_ + reference.intercepts_, strict=True):
+        assert_allclose(ours, theirs, rtol=1e-9, atol=1e-12)
+    # The penalty is a real part of those curves.
+    assert min(est.regularization_loss_curve_[1:]) > 0.01 * est.loss_curve_[-1]
