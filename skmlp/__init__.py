@@ -1,8 +1,9 @@
 """skmlp: scikit-learn-compatible neural networks in NumPy.
 
-The estimators :class:`BinaryMLPClassifier` and :class:`MulticlassMLPClassifier`
-train networks built from the public blocks of :mod:`skmlp.layers`,
-:mod:`skmlp.activations`, :mod:`skmlp.losses` and :mod:`skmlp.optimizers`.
+The estimators :class:`BinaryMLPClassifier`, :class:`MulticlassMLPClassifier`
+and :class:`MLPRegressor` train networks built from the public blocks of
+:mod:`skmlp.layers`, :mod:`skmlp.activations`, :mod:`skmlp.losses` and
+:mod:`skmlp.optimizers`.
 
 The estimators are imported on first use, so that ``import skmlp`` (and the
 ``skmlp --help`` of the command line) does not pay for importing
@@ -17,12 +18,14 @@ __version__ = "0.1.0.dev0"
 _LAZY = {
     "BinaryMLPClassifier": "._classifiers",
     "MulticlassMLPClassifier": "._classifiers",
+    "MLPRegressor": "._regressor",
     "InconsistentVersionWarning": "._persistence",
 }
 
 __all__ = [
     "BinaryMLPClassifier",
     "MulticlassMLPClassifier",
+    "MLPRegressor",
     "InconsistentVersionWarning",
     "__version__",
 ]

@@ -236,6 +236,10 @@ class BaseMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         self._commit(plan)
         history = self._train(plan)
         self._record(plan, history)
+        for message, category in self._fit_warnings(plan, history):
+            # stacklevel 4: _fit, fit (or partial_fit), scikit-learn's
+            # _fit_context wrapper, then the caller's line.
+            warnings.warn(message, category, stacklevel=4)
         return self
 
     def _plan_fit(self, X, y, sample_weight, incremental, classes, validation):
@@ -251,7 +255,8 @@ class BaseMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         if continuing:
             X = X.astype(self._network.dtype, copy=False)
         targets = self._encode_targets(
-            y, classes, continuing=continuing, incremental=incremental)
+            y, classes, continuing=continuing, incremental=incremental,
+            dtype=X.dtype)
         train = TrainingSet(
             X=X, Y=targets.Y, y=y,
             sample_weight=self._loss_weights(sample_weight, X, targets, incremental),
@@ -417,27 +422,25 @@ class BaseMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         self.n_iter_ = epochs
         self.t_ += epochs * plan.train.n_samples
         self.loss_ = self._log.records[-1]["loss"] if self._log.records else None
-        # stacklevel 5: this method, _fit, fit (or partial_fit), scikit-learn's
-        # _fit_context wrapper, then the caller.
+
+    def _fit_warnings(self, plan, history):
+        """Yield ``(message, category)`` of each warning this fit deserves."""
         if history.end == "diverged":
-            warnings.warn(
-                f"Training diverged in epoch {len(self._log.records) + 1}: the loss "
-                "became non-finite or the weights exceeded "
-                f"{MAX_ABS_WEIGHT:.0e} in magnitude. The weights from "
-                "before that epoch are kept. Lower learning_rate (or add "
-                "learning_rate_decay) and scale X, e.g. with "
-                "StandardScaler.",
+            yield (
+                f"Training diverged in epoch {len(self._log.records) + 1}: the "
+                "loss became non-finite or the weights exceeded "
+                f"{MAX_ABS_WEIGHT:.0e} in magnitude. The weights from before "
+                "that epoch are kept. Lower learning_rate (or add "
+                "learning_rate_decay) and scale X, e.g. with StandardScaler.",
                 ConvergenceWarning,
-                stacklevel=5,
             )
         elif history.end == "interrupted":
-            warnings.warn("Training interrupted by user.", stacklevel=5)
+            yield "Training interrupted by user.", UserWarning
         elif history.end == "max_iter" and not plan.incremental:
-            warnings.warn(
+            yield (
                 f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) "
                 "reached and the optimization hasn't converged yet.",
                 ConvergenceWarning,
-                stacklevel=5,
             )
 
     # -- prediction ------------------------------------------------------------

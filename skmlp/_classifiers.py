@@ -108,7 +108,7 @@ class BinaryMLPClassifier(MLPClassifierBase):
             )
         return y, y_type
 
-    def _encode_targets(self, y, classes, *, continuing, incremental):
+    def _encode_targets(self, y, classes, *, continuing, incremental, dtype):
         check_first_partial_fit(classes, continuing=continuing, incremental=incremental)
         y, y_type = self._prepare_targets(y)
         multilabel = y_type == "multilabel-indicator"
@@ -348,7 +348,7 @@ class MulticlassMLPClassifier(MLPClassifierBase):
         check_classification_targets(y)
         return y
 
-    def _encode_targets(self, y, classes, *, continuing, incremental):
+    def _encode_targets(self, y, classes, *, continuing, incremental, dtype):
         check_first_partial_fit(classes, continuing=continuing, incremental=incremental)
         y = self._prepare_targets(y)
         if continuing:

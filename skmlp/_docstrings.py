@@ -1,7 +1,10 @@
-"""Docstring sections shared word for word by the two estimators.
+"""Docstring sections shared by the estimators.
 
-Both classes' docstrings are built from these strings, so their common
-parameter and attribute sections cannot drift apart (a test checks it).
+Every estimator's docstring is built from these strings, so their common
+parameter and attribute sections cannot drift apart (a test checks it).  What
+differs is filled in by :func:`compose`: the score the estimator reports
+(accuracy or R²), its name in the verbose line, and the parameters only
+classifiers (``class_weight``) or the regressor (``loss``) have.
 """
 
 PARAMETERS = """\
@@ -12,6 +15,7 @@ PARAMETERS = """\
     activation : {"relu", "tanh", "sigmoid", "identity"}, default="relu"
         Activation after every hidden layer: :math:`\\max(z, 0)`,
         :math:`\\tanh z`, :math:`1 / (1 + e^{-z})` or :math:`z`.
+        scikit-learn's name ``"logistic"`` is accepted for ``"sigmoid"``.
 
     weight_regularizer_l1 : float or array-like of float, default=0.0
         :math:`\\lambda_1` on the weights: adds
@@ -79,8 +83,9 @@ PARAMETERS = """\
         improve by ``tol``.
 
     early_stopping : bool, default=False
-        Hold out a stratified ``validation_fraction`` of the training data,
-        stop on its accuracy and restore the weights of the best epoch.
+        Hold out %(split)s ``validation_fraction`` of the training data,
+        stop on its %(score)s and restore the weights of the best epoch.
+        Not available in ``partial_fit``.
 
     validation_fraction : float, default=0.1
         Size of that hold-out, in ``(0, 1)``.
@@ -88,20 +93,17 @@ PARAMETERS = """\
     shuffle : bool, default=True
         Reshuffle the samples every epoch.
 
-    class_weight : dict, "balanced" or None, default=None
-        Weights of the classes in the data loss, multiplied into
-        ``sample_weight``. ``"balanced"`` uses
-        ``n_samples / (n_classes * np.bincount(y))``.
-
-    random_state : int, RandomState instance or None, default=None
+%(extra_parameters)s    random_state : int, RandomState instance or None, default=None
         Seeds the weight initialisation, the shuffling, the dropout masks and
         the validation split. An int gives reproducible, bit-identical fits.
 
     verbose : int, default=0
         ``>= 1`` prints one line per epoch:
-        ``epoch: 12, acc: 0.947, loss: 0.183 (data_loss: 0.171, reg_loss:
-        0.012), lr: 0.000994``, followed by ``, val_acc: ...`` whenever there
-        is validation data (``early_stopping`` or ``X_val``).
+        ``epoch: 12, %(score_name)s: 0.947, loss: 0.183 (data_loss: 0.171,
+        reg_loss: 0.012), lr: 0.000994``, followed by ``, val_%(score_name)s:
+        ...`` whenever there is validation data (``early_stopping`` or
+        ``X_val``). Epochs are numbered as in ``loss_curve_``, counting those
+        of earlier warm-started fits and ``partial_fit`` calls.
 
     warm_start : bool, default=False
         Continue from the previous fit's weights and optimizer state instead of
@@ -129,46 +131,94 @@ ATTRIBUTES = """\
         Number of output units.
 
     n_iter_ : int
-        Number of epochs run.
+        Number of epochs run by the last call to ``fit`` (1 after
+        ``partial_fit``), as in scikit-learn.
 
     t_ : int
-        Number of training samples seen.
+        Number of training samples seen, over all calls.
 
     loss_ : float
         Total loss (data + regularization) of the last epoch.
 
     loss_curve_ : list of float
-        Total loss of each epoch; exactly ``data_loss_curve_[i] +
+        Total loss of each epoch, over all calls (warm starts and
+        ``partial_fit`` append to it); exactly ``data_loss_curve_[i] +
         regularization_loss_curve_[i]``.
 
     data_loss_curve_ : list of float
-        Sample-weighted mean cross-entropy of each epoch.
+        Sample-weighted mean %(data_loss)s of each epoch: each minibatch's
+        loss at the weights its forward pass used, averaged over the epoch.
 
     regularization_loss_curve_ : list of float
         Sum over the Dense layers of
         :math:`\\lambda^w_1 \\sum|W| + \\lambda^w_2 \\sum W^2 +
-        \\lambda^b_1 \\sum|b| + \\lambda^b_2 \\sum b^2` at the end of each epoch.
+        \\lambda^b_1 \\sum|b| + \\lambda^b_2 \\sum b^2`, measured like the
+        data loss: at the weights of each minibatch's forward pass, averaged
+        over the epoch. With one batch per epoch (``batch_size=None``) both
+        are exactly what the design notebook's loop prints.
 
     best_loss_ : float or None
         Lowest training loss, or ``None`` with ``early_stopping``.
 
     validation_scores_ : list of float or None
-        Validation accuracy of each epoch (on the ``early_stopping`` split or on
+        Validation %(score)s of each epoch (on the ``early_stopping`` split or on
         ``X_val``), or ``None`` without validation data. Epochs trained without
         validation data, e.g. by a later ``partial_fit``, are NaN.
 
     validation_loss_curve_ : list of float or None
-        Sample-weighted mean cross-entropy on the validation data of each epoch
+        Sample-weighted mean %(data_loss)s on the validation data of each epoch
         (the internal ``early_stopping`` split or ``X_val``), or ``None``
         without validation data.
 
     best_validation_score_ : float or None
-        Best validation accuracy, or ``None`` without validation data.
+        Best validation %(score)s, or ``None`` without validation data.
 """
 
 
-def compose(template):
-    """Insert the shared sections into an estimator's docstring template."""
-    return template.replace("%(parameters)s", PARAMETERS).replace(
+CLASS_WEIGHT = """    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes in the data loss, multiplied into
+        ``sample_weight``. ``"balanced"`` uses
+        ``n_samples / (n_classes * np.bincount(y))``.
+
+"""
+
+LOSS = """\
+    loss : {"squared_error", "absolute_error", "poisson"}, default="squared_error"
+        The data loss, and with it the output layer:
+        ``"squared_error"`` and ``"absolute_error"`` have an identity output
+        and the mean over the outputs of :math:`(y - p)^2` or
+        :math:`|y - p|`; ``"poisson"`` has an exponential output (log link,
+        so predictions are positive) and the Poisson deviance
+        :math:`2 (y \\log(y / p) - y + p)`, for counts and other
+        non-negative targets. Each equals scikit-learn's metric of the same
+        name on the same predictions.
+
+"""
+
+CLASSIFIER = {
+    "extra_parameters": CLASS_WEIGHT,
+    "score": "accuracy",
+    "score_name": "acc",
+    "split": "a stratified",
+    "data_loss": "cross-entropy",
+}
+
+REGRESSOR = {
+    "extra_parameters": "",
+    "score": "R²",
+    "score_name": "r2",
+    "split": "a random",
+    "data_loss": "data loss",
+}
+
+
+def compose(template, fill=CLASSIFIER):
+    """Insert the shared sections, filled in for one kind of estimator
+    (:data:`CLASSIFIER` or :data:`REGRESSOR`), into an estimator's docstring
+    template."""
+    text = template.replace("%(parameters)s", PARAMETERS).replace(
         "%(attributes)s", ATTRIBUTES
     )
+    for key, value in fill.items():
+        text = text.replace(f"%({key})s", value)
+    return text

@@ -13,7 +13,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import activations, losses
-from ._registry import HIDDEN_ACTIVATIONS, canonical_activation
+from ._registry import HIDDEN_ACTIVATIONS, REGRESSION_LOSSES, canonical_activation
 from .layers import Dense, Dropout
 
 # Values of the widest layer computed at once when predicting (see
@@ -21,10 +21,12 @@ from .layers import Dense, Dropout
 # cache between a product, its bias and its activation.
 PREDICTION_CHUNK_VALUES = 2**19
 
-# Output head name -> the fused activation + loss of skmlp.losses.
+# Output head name -> the fused activation + loss of skmlp.losses: the
+# classifiers' two, and the regressor's, named by its ``loss``.
 HEADS = {
     "sigmoid": "SigmoidBinaryCrossentropy",
     "softmax": "SoftmaxCategoricalCrossentropy",
+    **REGRESSION_LOSSES,
 }
 
 

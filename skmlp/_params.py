@@ -126,7 +126,8 @@ def batch_size(estimator, n_samples):
             f"Got `batch_size` larger than the number of samples "
             f"({size} > {n_samples}); it is clipped to {n_samples}.",
             UserWarning,
-            stacklevel=5,
+            # batch_size, _plan_fit, _fit, fit, _fit_context's wrapper, caller
+            stacklevel=6,
         )
         return n_samples
     return size

@@ -15,7 +15,7 @@ from scipy.special import expit
 
 from ._block import _Block
 
-__all__ = ["Identity", "ReLU", "Sigmoid", "Softmax", "Tanh", "Dropout"]
+__all__ = ["Exponential", "Identity", "ReLU", "Sigmoid", "Softmax", "Tanh", "Dropout"]
 
 
 class _Activation(_Block):
@@ -187,6 +187,38 @@ class Tanh(_Activation):
         np.subtract(1, out, out=out)
         out *= dvalues
         return out
+
+
+class Exponential(_Activation):
+    """Exponential, :math:`f(z) = e^z`: the inverse of the log link.
+
+    The output layer of a Poisson regression, whose predictions must be
+    positive.  Inputs above the log of the dtype's largest value are clamped
+    there, so the output stays finite; the derivative is the output itself.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmlp.activations import Exponential
+    >>> act = Exponential()
+    >>> act.forward(np.array([[0.0, np.log(3.0)]]))
+    >>> act.output
+    array([[1., 3.]])
+    >>> bool(np.isfinite(act.compute(np.array([1e6]))).all())
+    True
+    """
+
+    _backward_in_place_safe = True
+
+    def compute(self, inputs, out=None):
+        """Return ``exp(min(inputs, log(max float)))``."""
+        dtype = np.result_type(inputs.dtype, np.float32)
+        largest = dtype.type(np.log(np.finfo(dtype).max))
+        clamped = np.minimum(inputs, largest, out=out)
+        return np.exp(clamped, out=clamped)
+
+    def _derivative(self, output, dvalues, out):
+        return np.multiply(dvalues, output, out=out)
 
 
 class Softmax(_Activation):

@@ -6,6 +6,11 @@ penalty of one :class:`~skmlp.layers.Dense` layer, and ``backward(dvalues,
 y_true)`` sets ``.dinputs``.  Probabilities are clipped to
 ``[1e-7, 1 - 1e-7]`` in forward *and* backward, so neither ever returns inf.
 
+The classification losses (cross-entropies) and the regression losses (mean
+squared and absolute error, Poisson deviance) each come with a fused output
+head: the output activation and the loss as one object, whose gradient with
+respect to the pre-activation takes the shortcut the pair allows.
+
 For a weighted mean :math:`\\sum_i w_i \\ell_i / \\sum_i w_i`, ``backward``
 scales each row by :math:`w_i / \\sum_i w_i`; without weights by :math:`1/n`.
 """
@@ -22,6 +27,12 @@ __all__ = [
     "CategoricalCrossentropy",
     "SigmoidBinaryCrossentropy",
     "SoftmaxCategoricalCrossentropy",
+    "MeanSquaredError",
+    "MeanAbsoluteError",
+    "PoissonDeviance",
+    "IdentityMeanSquaredError",
+    "IdentityMeanAbsoluteError",
+    "ExponentialPoissonDeviance",
 ]
 
 EPSILON = 1e-7
@@ -316,3 +327,15 @@ class SigmoidBinaryCrossentropy(_FusedOutput):
     @staticmethod
     def _output_scale(out):
         return out.dtype.type(1.0 / out.shape[1])
+
+
+# The regression losses live in their own module (they share the base classes
+# above); imported last, so that module finds those classes defined.
+from ._regression_losses import (  # noqa: E402
+    ExponentialPoissonDeviance,
+    IdentityMeanAbsoluteError,
+    IdentityMeanSquaredError,
+    MeanAbsoluteError,
+    MeanSquaredError,
+    PoissonDeviance,
+)
