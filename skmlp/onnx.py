@@ -1,11 +1,12 @@
-"""Export fitted skmlp classifiers to ONNX with skl2onnx.
+"""Export fitted skmlp estimators to ONNX with skl2onnx.
 
 Importing this module registers, with `skl2onnx <https://onnx.ai/sklearn-onnx/>`_,
-a parser, a shape calculator and a converter for
-:class:`~skmlp.BinaryMLPClassifier` and :class:`~skmlp.MulticlassMLPClassifier`.
-After that, :func:`skl2onnx.to_onnx` and :func:`skl2onnx.convert_sklearn`
-convert either estimator, alone or as the last step of a
-:class:`~sklearn.pipeline.Pipeline`, like any scikit-learn classifier.
+a shape calculator and a converter (and, for the classifiers, a parser) for
+:class:`~skmlp.BinaryMLPClassifier`, :class:`~skmlp.MulticlassMLPClassifier`
+and :class:`~skmlp.MLPRegressor`. After that, :func:`skl2onnx.to_onnx` and
+:func:`skl2onnx.convert_sklearn` convert each estimator, alone or as the last
+step of a :class:`~sklearn.pipeline.Pipeline`, like any scikit-learn
+classifier or regressor.
 
 The graph is the network's forward pass (``MatMul`` and ``Add`` per
 :class:`~skmlp.layers.Dense` layer, the hidden activation as ``Relu``,
@@ -17,7 +18,10 @@ inference and has no node), followed by the output layer and the labels:
   are :math:`[1 - p, p]`, and the label is ``classes_[1]`` where
   :math:`p > 0.5`, exactly the rule of ``predict``;
 - multilabel: ``Sigmoid`` per label, and the label output is the int64
-  indicator matrix :math:`p > 0.5`.
+  indicator matrix :math:`p > 0.5`;
+- regression: nothing for ``loss="squared_error"`` or ``"absolute_error"``
+  (identity output); ``Exp`` for ``"poisson"`` (after ``Min`` at the log of
+  the largest float, as ``predict`` clamps).
 
 The graph computes in the type of its input: float32 for
 ``FloatTensorType`` inputs, float64 for ``DoubleTensorType`` ones (the
@@ -89,6 +93,7 @@ except ImportError as error:  # pragma: no cover - depends on the environment
     ) from error
 
 from ._classifiers import BinaryMLPClassifier, MulticlassMLPClassifier
+from ._regressor import MLPRegressor
 
 __all__ = ["register_converters"]
 
@@ -96,6 +101,7 @@ __all__ = ["register_converters"]
 _ALIASES = {
     BinaryMLPClassifier: "SkmlpBinaryMLPClassifier",
     MulticlassMLPClassifier: "SkmlpMulticlassMLPClassifier",
+    MLPRegressor: "SkmlpMLPRegressor",
 }
 
 # The ONNX operator of each hidden activation; identity needs none.
@@ -212,8 +218,11 @@ class _Graph:
         return output
 
 
-def _convert_classifier(scope, operator, container):
-    """Write the forward pass, the output layer and the labels as ONNX nodes."""
+def _forward(scope, operator, container):
+    """The network's forward pass as ONNX nodes, in the input's float type.
+
+    Returns the graph writer and the name of the logits.
+    """
     model = operator.raw_operator
     input_type = operator.inputs[0].type
     if isinstance(input_type, DoubleTensorType):
@@ -221,8 +230,6 @@ def _convert_classifier(scope, operator, container):
     else:
         dtype, proto = np.float32, onnx_proto.TensorProto.FLOAT
     graph = _Graph(scope, container, dtype)
-    label_out = operator.outputs[0].full_name
-
     values = operator.inputs[0].full_name
     if not isinstance(input_type, (FloatTensorType, DoubleTensorType)):
         values = graph.node("Cast", [values], to=proto)
@@ -235,7 +242,43 @@ def _convert_classifier(scope, operator, container):
         values = graph.node("Add", [values, graph.constant("intercept", biases)])
         if i < n_dense - 1 and hidden is not None:
             values = graph.node(hidden, [values])
+    return graph, values
 
+
+def _convert_regressor(scope, operator, container):
+    """Write the forward pass and the regression head's output activation."""
+    model = operator.raw_operator
+    graph, values = _forward(scope, operator, container)
+    output = operator.outputs[0].full_name
+    if model.loss != "poisson":
+        graph.node("Identity", [values], output)
+        return
+    # predict's exponential: clamped at log(max float), so always finite.
+    largest = np.log(np.finfo(graph.dtype).max)
+    clamped = graph.node("Min", [values, graph.constant("log_max", largest)])
+    graph.node("Exp", [clamped], output)
+
+
+def _calculate_regressor_output_shapes(operator):
+    """One output, ``variable``, of shape ``(n_samples, n_targets)``."""
+    check_input_and_output_numbers(
+        operator, input_count_range=1, output_count_range=1
+    )
+    check_input_and_output_types(
+        operator,
+        good_input_types=[FloatTensorType, DoubleTensorType, Int64TensorType],
+    )
+    n_samples = operator.inputs[0].get_first_dimension()
+    tensor = (DoubleTensorType if isinstance(operator.inputs[0].type, DoubleTensorType)
+              else FloatTensorType)
+    operator.outputs[0].type = tensor([n_samples, operator.raw_operator.n_outputs_])
+
+
+def _convert_classifier(scope, operator, container):
+    """Write the forward pass, the output layer and the labels as ONNX nodes."""
+    model = operator.raw_operator
+    graph, values = _forward(scope, operator, container)
+    label_out = operator.outputs[0].full_name
     classes, _ = _onnx_classes(model, scope)
     if model._output_head() == "softmax":
         proba = graph.node("Softmax", [values], axis=1)
@@ -282,16 +325,19 @@ def _extract_labels(graph, classes, index, output):
 
 # -- registration -----------------------------------------------------------------
 def register_converters():
-    """Register the skmlp classifiers with skl2onnx.
+    """Register the skmlp estimators with skl2onnx.
 
     Importing :mod:`skmlp.onnx` already calls this function, so it is rarely
     needed; calling it again is harmless (the registration is replaced).
 
     Each estimator is registered under its own alias
-    (``"SkmlpBinaryMLPClassifier"``, ``"SkmlpMulticlassMLPClassifier"``) with
-    a parser declaring the outputs ``label`` and ``probabilities``, a shape
-    calculator, a converter and skl2onnx's options for classifiers, ``zipmap``
-    (``True``, the default, ``False`` or ``"columns"``) and ``nocl``.
+    (``"SkmlpBinaryMLPClassifier"``, ``"SkmlpMulticlassMLPClassifier"``,
+    ``"SkmlpMLPRegressor"``). The classifiers get a parser declaring the
+    outputs ``label`` and ``probabilities``, a shape calculator, a converter
+    and skl2onnx's options for classifiers, ``zipmap`` (``True``, the
+    default, ``False`` or ``"columns"``) and ``nocl``; the regressor has one
+    output, ``variable``, of shape ``(n_samples, n_targets)``, as every
+    skl2onnx regressor.
 
     Returns
     -------
@@ -306,6 +352,14 @@ def register_converters():
     'SkmlpBinaryMLPClassifier'
     """
     for estimator, alias in _ALIASES.items():
+        if estimator is MLPRegressor:
+            # skl2onnx's own parser for regressors declares one output,
+            # ``variable``.
+            update_registered_converter(
+                estimator, alias, _calculate_regressor_output_shapes,
+                _convert_regressor,
+            )
+            continue
         update_registered_converter(
             estimator,
             alias,

@@ -1,5 +1,6 @@
 """skmlp.onnx: the exported graphs, run in onnxruntime, reproduce predict and
-predict_proba for every output kind, dtype, label type and activation."""
+predict_proba for every output kind, dtype, label type and activation, and
+the regressor's predict for every loss."""
 
 import importlib
 import sys
@@ -10,7 +11,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from skmlp import BinaryMLPClassifier, MulticlassMLPClassifier
+from skmlp import BinaryMLPClassifier, MLPRegressor, MulticlassMLPClassifier
 
 pytest.importorskip("skl2onnx")
 ort = pytest.importorskip("onnxruntime")
@@ -271,6 +272,7 @@ def test_register_converters_is_idempotent():
     assert aliases == {
         BinaryMLPClassifier: "SkmlpBinaryMLPClassifier",
         MulticlassMLPClassifier: "SkmlpMulticlassMLPClassifier",
+        MLPRegressor: "SkmlpMLPRegressor",
     }
     X, y = _data("binary")
     model = _model("binary").fit(X, y)
@@ -282,3 +284,43 @@ def test_missing_skl2onnx_raises_an_import_error_naming_the_extra(monkeypatch):
     monkeypatch.delitem(sys.modules, "skmlp.onnx")
     with pytest.raises(ImportError, match=r'pip install "skmlp\[onnx\]"'):
         importlib.import_module("skmlp.onnx")
+
+
+# -- the regressor ----------------------------------------------------------------
+
+
+def _regression_data(loss, n_targets, dtype):
+    rng = np.random.RandomState(0)
+    X = rng.randn(60, 4).astype(dtype)
+    Y = X[:, :1] * X[:, 1:2] + np.sin(X[:, 2:2 + n_targets])
+    if loss == "poisson":
+        Y = rng.poisson(np.exp(0.5 * Y)).astype(float)
+    return X, Y[:, 0] if n_targets == 1 else Y
+
+
+@pytest.mark.parametrize("n_targets", [1, 2])
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("loss", ["squared_error", "absolute_error", "poisson"])
+def test_regressor_graph_reproduces_predict(loss, dtype, n_targets):
+    X, y = _regression_data(loss, n_targets, dtype)
+    model = MLPRegressor(loss=loss, hidden_layer_sizes=(6, 5), learning_rate=0.02,
+                         max_iter=8, batch_size=16, random_state=0).fit(X, y)
+    onx = to_onnx(model, X[:1])
+    (variable,) = _run(onx, X)
+    assert variable.dtype == dtype
+    assert variable.shape == (len(X), n_targets)
+    np.testing.assert_allclose(variable.reshape(model.predict(X).shape),
+                               model.predict(X), rtol=1e-6, atol=ATOL[dtype])
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_regressor_in_a_pipeline_with_every_activation(activation):
+    X, y = _regression_data("poisson", 1, np.float32)
+    pipe = make_pipeline(
+        StandardScaler(),
+        MLPRegressor(loss="poisson", activation=activation, hidden_layer_sizes=(7,),
+                     max_iter=5, random_state=0),
+    ).fit(X, y)
+    (variable,) = _run(to_onnx(pipe, X[:1]), X)
+    np.testing.assert_allclose(variable.ravel(), pipe.predict(X), rtol=1e-5)
+    assert (variable > 0).all()
