@@ -396,7 +396,7 @@ class BaseMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
                           self.shuffle, generator)
         max_epochs = 1 if plan.incremental else self.max_iter
         callbacks = fit_callbacks(self, train.X, train.y, train.user_sample_weight,
-                                  max_epochs, len(batches))
+                                  max_epochs)
         with blas_threads_for(plan.layer_sizes, plan.batch_size):
             return run_epochs(
                 self._network, self._optimizer, batches,

@@ -1,10 +1,13 @@
 """scikit-learn's callback framework (``sklearn.callback``, scikit-learn >= 1.9).
 
-A fit is one task with one subtask per epoch, and each epoch one subtask per
-minibatch, so a :class:`sklearn.callback.ProgressBar` shows epochs and batches,
-and a :class:`sklearn.callback.ScoringMonitor` scores the model after every
-epoch.  A callback whose ``on_fit_task_end`` returns True at an epoch (or batch)
-ends training cleanly after that epoch.
+A fit is one task with one subtask per epoch, as scikit-learn's own iterative
+estimators have one per iteration: a :class:`sklearn.callback.ProgressBar`
+shows one bar that advances epoch by epoch, and a
+:class:`sklearn.callback.ScoringMonitor` scores the model after every epoch.
+A callback whose ``on_fit_task_end`` returns True at an epoch ends training
+cleanly after that epoch.  (Minibatches are not tasks: the progress bar draws
+a bar for every task that has subtasks, which would leave one finished bar per
+epoch on the screen.)
 
 On older scikit-learn the estimators have no ``set_callbacks`` and train as
 before.
@@ -31,9 +34,6 @@ class NoCallbacks:
     def epoch_begin(self):
         pass
 
-    def batch_end(self):
-        return False
-
     def epoch_end(self):
         return False
 
@@ -49,22 +49,19 @@ class FitCallbacks(NoCallbacks):
     estimator : estimator
         The estimator being fitted; it must have initialised nothing yet.
     X, y : arrays
-        The training data, as validated, with the user's labels.
+        The training data, as validated, with the user's targets.
     metadata : dict or None
         ``{"sample_weight": ...}`` when weights were given.
-    max_epochs, n_batches : int
-        The number of epoch subtasks at most, and of batch subtasks per epoch.
+    max_epochs : int
+        The number of epoch subtasks at most.
     """
 
-    def __init__(self, estimator, X, y, metadata, max_epochs, n_batches):
+    def __init__(self, estimator, X, y, metadata, max_epochs):
         self.estimator = estimator
         self.data = {"X": X, "y": y, "metadata": metadata}
-        self.n_batches = n_batches
         self.root = estimator._init_callback_context(max_subtasks=max_epochs)
         self.root.call_on_fit_task_begin(estimator=estimator, **self.data)
         self.epoch = None
-        self.batch = None
-        self.batches_begun = 0
 
     def _snapshot(self):
         # Evaluated only when a callback asks for a fitted estimator: a copy of
@@ -72,30 +69,10 @@ class FitCallbacks(NoCallbacks):
         return {"_network": copy.deepcopy(self.estimator._network)}
 
     def epoch_begin(self):
-        self.epoch = self.root.subcontext(
-            task_name="epoch", max_subtasks=self.n_batches
-        )
+        self.epoch = self.root.subcontext(task_name="epoch")
         self.epoch.call_on_fit_task_begin(estimator=self.estimator, **self.data)
-        self.batches_begun = 0
-        self._begin_batch()
-
-    def _begin_batch(self):
-        self.batches_begun += 1
-        self.batch = self.epoch.subcontext(task_name="batch")
-        self.batch.call_on_fit_task_begin(estimator=self.estimator)
-
-    def batch_end(self):
-        stop = self.batch.call_on_fit_task_end(estimator=self.estimator)
-        if self.batches_begun < self.n_batches:
-            self._begin_batch()
-        else:
-            self.batch = None
-        return stop
 
     def epoch_end(self):
-        if self.batch is not None:  # interrupted inside the epoch
-            self.batch.call_on_fit_task_end(estimator=self.estimator)
-            self.batch = None
         stop = self.epoch.call_on_fit_task_end(
             estimator=self.estimator,
             reconstruction_attributes=self._snapshot,
@@ -105,7 +82,7 @@ class FitCallbacks(NoCallbacks):
         return stop
 
     def fit_end(self):
-        if self.epoch is not None:
+        if self.epoch is not None:  # interrupted inside the epoch
             self.epoch_end()
         self.root.call_on_fit_task_end(
             estimator=self.estimator,
@@ -114,7 +91,7 @@ class FitCallbacks(NoCallbacks):
         )
 
 
-def fit_callbacks(estimator, X, y, sample_weight, max_epochs, n_batches):
+def fit_callbacks(estimator, X, y, sample_weight, max_epochs):
     """The hooks for this fit: real ones when callbacks are set (or propagated
     by a meta-estimator), free no-ops otherwise."""
     if not callbacks_supported():
@@ -125,4 +102,4 @@ def fit_callbacks(estimator, X, y, sample_weight, max_epochs, n_batches):
     ):
         return NoCallbacks()
     metadata = None if sample_weight is None else {"sample_weight": sample_weight}
-    return FitCallbacks(estimator, X, y, metadata, max_epochs, n_batches)
+    return FitCallbacks(estimator, X, y, metadata, max_epochs)

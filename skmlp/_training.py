@@ -124,10 +124,9 @@ class EpochTotals:
     penalty: float = 0.0
     weight: float = 0.0
     score_statistics: object = 0.0
-    stop_requested: bool = False
 
 
-def train_epoch(network, optimizer, batches, callbacks, score=None):
+def train_epoch(network, optimizer, batches, score=None):
     """One pass of minibatch steps; returns the epoch's :class:`EpochTotals`.
 
     The data loss is the mean of the batches' (weighted) mean losses, each
@@ -140,7 +139,6 @@ def train_epoch(network, optimizer, batches, callbacks, score=None):
     totals = EpochTotals()
     for X_batch, Y_batch, w_batch in batches:
         loss, penalty = network.train_step(X_batch, Y_batch, w_batch, optimizer)
-        totals.stop_requested |= callbacks.batch_end()
         weight = len(Y_batch) if w_batch is None else float(w_batch.sum())
         totals.loss += float(loss) * weight
         totals.penalty += penalty * weight
@@ -227,7 +225,7 @@ def run_epochs(
         Print the notebook's line after every epoch, numbered from
         ``first_epoch``.
     callbacks : NoCallbacks or FitCallbacks, optional
-        Hear every epoch and batch, and may ask to stop.
+        Hear every epoch, and may ask to stop after it.
 
     Never leaves non-finite weights: an epoch whose loss or weights are not
     finite is undone (and the optimizer's state reset).  ``KeyboardInterrupt``
@@ -245,7 +243,7 @@ def run_epochs(
             for epoch in range(first_epoch, first_epoch + max_epochs):
                 np.copyto(start_params, network.params)
                 callbacks.epoch_begin()
-                totals = train_epoch(network, optimizer, batches, callbacks,
+                totals = train_epoch(network, optimizer, batches,
                                      score if verbose else None)
                 record = EpochRecord(
                     data_loss=totals.loss / totals.weight,
@@ -269,8 +267,7 @@ def run_epochs(
                     record.loss, record.validation_score)
                 if new_best and restore_best:
                     best_params[...] = network.params
-                callback_stop = callbacks.epoch_end()
-                if callback_stop or totals.stop_requested:
+                if callbacks.epoch_end():
                     history.end = "callback"
                     break
                 if converged and stop_when_converged:

@@ -12,6 +12,7 @@ imported only when something is drawn.
 """
 
 import numpy as np
+from sklearn.base import is_regressor
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
@@ -42,7 +43,7 @@ def _as_curve(values):
 
 
 class LossCurveDisplay:
-    """Training curves of a neural-network classifier, epoch by epoch.
+    """Training curves of a skmlp network, epoch by epoch.
 
     It is recommended to use :meth:`LossCurveDisplay.from_estimator` to create
     a display from a fitted estimator; all parameters are stored as attributes.
@@ -62,15 +63,18 @@ class LossCurveDisplay:
         Sample-weighted mean data loss of each epoch (``data_loss_curve_``).
         Not drawn when None.
     regularization_loss_curve : array-like of shape (n_epochs,), default=None
-        L1/L2 penalty at the end of each epoch
-        (``regularization_loss_curve_``).  Not drawn when None.
+        L1/L2 penalty of each epoch (``regularization_loss_curve_``).  Not
+        drawn when None.
     validation_loss_curve : array-like of shape (n_epochs,), default=None
         Data loss on the validation data after each epoch
         (``validation_loss_curve_``).  Not drawn when None.
     validation_scores : array-like of shape (n_epochs,), default=None
-        Accuracy on the validation data after each epoch
+        Score (accuracy or R²) on the validation data after each epoch
         (``validation_scores_``), drawn on a second y-axis.  Not drawn when
         None.
+    score_name : str, default="accuracy"
+        What the validation scores are, for the legend and the second
+        y-axis's label.
     best_epoch : int, default=None
         The epoch (counted from 1) to mark with a vertical line; no line when
         None.
@@ -88,7 +92,7 @@ class LossCurveDisplay:
     ax_ : matplotlib Axes
         Axes with the loss curves, the best-epoch line and the legend.
     ax_val_ : matplotlib Axes or None
-        Second y-axis (a twin of ``ax_``) with the validation accuracy; None
+        Second y-axis (a twin of ``ax_``) with the validation score; None
         when there are no validation scores.
     figure_ : matplotlib Figure
         Figure containing ``ax_``.
@@ -125,6 +129,7 @@ class LossCurveDisplay:
         validation_scores=None,
         best_epoch=None,
         estimator_name=None,
+        score_name="accuracy",
     ):
         self.loss_curve = loss_curve
         self.data_loss_curve = data_loss_curve
@@ -133,6 +138,7 @@ class LossCurveDisplay:
         self.validation_scores = validation_scores
         self.best_epoch = best_epoch
         self.estimator_name = estimator_name
+        self.score_name = score_name
 
     def plot(self, ax=None, *, name=None, **kwargs):
         """Draw the curves.
@@ -171,44 +177,8 @@ class LossCurveDisplay:
         if ax is None:
             _, ax = plt.subplots()
         name = self.estimator_name if name is None else name
-
-        loss = _as_curve(self.loss_curve)
-        epochs = np.arange(1, len(loss) + 1)
-        lines = {}
-
-        loss_kwargs = {"label": "training loss", **kwargs}
-        if "color" not in kwargs and "c" not in kwargs:
-            loss_kwargs["color"] = "C0"
-        (lines["loss"],) = ax.plot(epochs, loss, **loss_kwargs)
-        parts = [
-            ("data_loss", self.data_loss_curve, "training data loss",
-             {"color": "C1", "linestyle": "--"}),
-            ("regularization_loss", self.regularization_loss_curve,
-             "regularization loss", {"color": "C2", "linestyle": ":"}),
-            ("validation_loss", self.validation_loss_curve,
-             "validation data loss", {"color": "C3"}),
-        ]
-        for key, curve, label, style in parts:
-            if curve is not None:
-                (lines[key],) = ax.plot(epochs, _as_curve(curve), label=label, **style)
-        ax.set_xlabel("Epoch")
-        ax.set_ylabel("Loss")
-
-        ax_val = None
-        if self.validation_scores is not None:
-            ax_val = ax.twinx()
-            (lines["validation_score"],) = ax_val.plot(
-                epochs,
-                _as_curve(self.validation_scores),
-                label="validation accuracy",
-                color="C4",
-            )
-            ax_val.set_ylabel("Validation accuracy")
-            # Keep the loss axes (and so its legend) above its twin; its
-            # background would otherwise hide the twin's line.
-            ax.set_zorder(ax_val.get_zorder() + 1)
-            ax.patch.set_visible(False)
-
+        lines = self._plot_losses(ax, kwargs)
+        ax_val = self._plot_validation_scores(ax, lines)
         if self.best_epoch is not None:
             lines["best_epoch"] = ax.axvline(
                 self.best_epoch,
@@ -220,7 +190,7 @@ class LossCurveDisplay:
 
         handles = list(lines.values())
         # "best" placement sees only the artists of ax, not those of its twin;
-        # losses fall towards the bottom and accuracy rises towards the top,
+        # losses fall towards the bottom and scores rise towards the top,
         # which leaves the middle of the right side free.
         ax.legend(
             handles=handles,
@@ -235,6 +205,50 @@ class LossCurveDisplay:
         self.ax_val_ = ax_val
         self.figure_ = ax.figure
         return self
+
+    def _epochs(self):
+        return np.arange(1, len(self.loss_curve) + 1)
+
+    def _plot_losses(self, ax, kwargs):
+        """The total loss (styled by ``kwargs``) and its parts, on ``ax``."""
+        epochs = self._epochs()
+        lines = {}
+        loss_kwargs = {"label": "training loss", **kwargs}
+        if "color" not in kwargs and "c" not in kwargs:
+            loss_kwargs["color"] = "C0"
+        (lines["loss"],) = ax.plot(epochs, _as_curve(self.loss_curve), **loss_kwargs)
+        parts = [
+            ("data_loss", self.data_loss_curve, "training data loss",
+             {"color": "C1", "linestyle": "--"}),
+            ("regularization_loss", self.regularization_loss_curve,
+             "regularization loss", {"color": "C2", "linestyle": ":"}),
+            ("validation_loss", self.validation_loss_curve,
+             "validation data loss", {"color": "C3"}),
+        ]
+        for key, curve, label, style in parts:
+            if curve is not None:
+                (lines[key],) = ax.plot(epochs, _as_curve(curve), label=label, **style)
+        ax.set_xlabel("Epoch")
+        ax.set_ylabel("Loss")
+        return lines
+
+    def _plot_validation_scores(self, ax, lines):
+        """The validation scores on a twin of ``ax``; returns the twin."""
+        if self.validation_scores is None:
+            return None
+        ax_val = ax.twinx()
+        (lines["validation_score"],) = ax_val.plot(
+            self._epochs(),
+            _as_curve(self.validation_scores),
+            label=f"validation {self.score_name}",
+            color="C4",
+        )
+        ax_val.set_ylabel(f"Validation {self.score_name}")
+        # Keep the loss axes (and so its legend) above its twin; its
+        # background would otherwise hide the twin's line.
+        ax.set_zorder(ax_val.get_zorder() + 1)
+        ax.patch.set_visible(False)
+        return ax_val
 
     @classmethod
     def from_estimator(cls, estimator, *, ax=None, name=None, **kwargs):
@@ -251,11 +265,14 @@ class LossCurveDisplay:
         Parameters
         ----------
         estimator : estimator instance
-            A fitted :class:`~skmlp.BinaryMLPClassifier` or
-            :class:`~skmlp.MulticlassMLPClassifier`, or a fitted
+            A fitted :class:`~skmlp.BinaryMLPClassifier`,
+            :class:`~skmlp.MulticlassMLPClassifier` or
+            :class:`~skmlp.MLPRegressor`, or a fitted
             :class:`~sklearn.pipeline.Pipeline` whose last step is one.  Any
             fitted estimator with a ``loss_curve_`` (such as scikit-learn's
-            ``MLPClassifier``) works too.
+            ``MLPClassifier`` and ``MLPRegressor``) works too.  The
+            validation scores are labelled R² for a regressor, accuracy
+            otherwise.
         ax : matplotlib Axes, default=None
             Axes to draw on; a new figure and axes are created when None.
         name : str, default=None
@@ -316,6 +333,7 @@ class LossCurveDisplay:
             **curves,
             best_epoch=_best_epoch(curves["loss_curve"], curves["validation_scores"]),
             estimator_name=type(estimator).__name__,
+            score_name="R²" if is_regressor(estimator) else "accuracy",
         )
         return display.plot(ax=ax, name=name, **kwargs)
 

@@ -105,15 +105,6 @@ class StopAtEpoch(RecordingCallback):
         return context.task_name == "epoch" and context.task_id == self.k - 1
 
 
-class StopAtFirstBatchOfEpoch(StopAtEpoch):
-    def stop(self, context):
-        return (
-            context.task_name == "batch"
-            and context.task_id == 0
-            and context.parent.task_id == self.k - 1
-        )
-
-
 def _assert_well_nested(events):
     """setup first, teardown last, and every begin closed by its own end."""
     names = [name for name, _, _ in events]
@@ -144,14 +135,14 @@ def test_hooks_come_in_pairs(Estimator, early_stopping):
     _assert_well_nested(callback.events)
 
     n_train = N_SAMPLES - math.ceil(0.1 * N_SAMPLES) if early_stopping else N_SAMPLES
-    n_batches = math.ceil(n_train / BATCH_SIZE)
     for hook in ("begin", "end"):
         assert callback.count(hook, "fit") == 1
         assert callback.count(hook, "epoch") == clf.n_iter_ == 3
-        assert callback.count(hook, "batch") == clf.n_iter_ * n_batches
+    # Epochs are the leaves, as scikit-learn's iterations are: no batch tasks.
+    assert {context.task_name for _, context, _ in callback.events} == {
+        "fit", "epoch"}
     for context, _ in callback.tasks("begin", "epoch"):
-        assert context.max_subtasks == n_batches
-        assert len(context._children_map) == n_batches
+        assert context.max_subtasks == 0
     (root, kwargs), = callback.tasks("begin", "fit")
     assert root.max_subtasks == clf.max_iter
     assert kwargs["X"].shape == (n_train, X.shape[1])
@@ -167,7 +158,6 @@ def test_partial_fit_is_one_epoch(Estimator):
         _assert_well_nested(callback.events)
         assert callback.count("begin", "fit") == 1
         assert callback.count("end", "epoch") == 1
-        assert callback.count("end", "batch") == math.ceil(N_SAMPLES / BATCH_SIZE)
         callback.events.clear()
     assert clf.n_iter_ == 1
     assert len(clf.loss_curve_) == 2
@@ -205,19 +195,6 @@ def test_callback_stops_after_epoch_k(Estimator, k):
     assert callback.count("end", "epoch") == k
 
 
-def test_stop_from_a_batch_finishes_the_epoch(Estimator):
-    X, y = _data(Estimator)
-    callback = StopAtFirstBatchOfEpoch(2)
-    clf = Estimator(**SMALL, max_iter=50).set_callbacks(callback)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", ConvergenceWarning)
-        clf.fit(X, y)
-    assert clf.n_iter_ == 2
-    # Epoch 2 ran all its batches.
-    assert callback.count("end", "batch") == 2 * math.ceil(N_SAMPLES / BATCH_SIZE)
-    _assert_well_nested(callback.events)
-
-
 def test_stop_with_early_stopping_restores_best_weights(Estimator):
     X, y = _data(Estimator)
     X_val, y_val = X[::4], y[::4]
@@ -249,7 +226,7 @@ def test_no_callbacks_creates_no_context(Estimator, monkeypatch):
 
     # The counter works: with a callback, contexts are created.
     fit_quiet(clf.set_callbacks(RecordingCallback()), X, y)
-    assert len(created) == 1 + 2 + 2 * math.ceil(N_SAMPLES / BATCH_SIZE)
+    assert len(created) == 1 + 2  # the fit and its two epochs
     assert not hasattr(clf, "_callback_fit_ctx")  # removed after fit
 
 
@@ -372,15 +349,16 @@ def _assert_complete_bars(out, *names):
     assert not re.search(r"\b[0-9]{1,2}%", out), out
 
 
-def test_progress_bar_fit(Estimator, capsys, rich):
+def test_progress_bar_fit_is_one_bar_advancing_per_epoch(Estimator, capsys, rich):
     X, y = _data(Estimator)
-    clf = Estimator(**SMALL, max_iter=3).set_callbacks(ProgressBar())
+    clf = Estimator(**SMALL, max_iter=150, tol=0).set_callbacks(ProgressBar())
     fit_quiet(clf, X, y)
     out = capsys.readouterr().out
     name = Estimator.__name__
-    _assert_complete_bars(out, f"{name} - fit", f"{name} - epoch #0",
-                          f"{name} - epoch #2")
-    assert clf.n_iter_ == 3
+    _assert_complete_bars(out, f"{name} - fit")
+    # One bar for the fit; none left behind per epoch.
+    assert out.count(f"{name} - ") == 1, out
+    assert clf.n_iter_ == 150
 
 
 def test_progress_bar_partial_fit(Estimator, capsys, rich):
@@ -391,7 +369,8 @@ def test_progress_bar_partial_fit(Estimator, capsys, rich):
     out = capsys.readouterr().out
     name = Estimator.__name__
     assert out.count(f"{name} - fit") == 2
-    _assert_complete_bars(out, f"{name} - epoch #0")
+    assert "epoch #" not in out
+    _assert_complete_bars(out, f"{name} - fit")
 
 
 def test_progress_bar_pipeline(Estimator, capsys, rich):
@@ -401,12 +380,12 @@ def test_progress_bar_pipeline(Estimator, capsys, rich):
     fit_quiet(pipe, X, y)
     out = capsys.readouterr().out
     name = Estimator.__name__
-    _assert_complete_bars(
-        out, "Pipeline - fit", f"{name} - fit", f"{name} - epoch #1"
-    )
+    _assert_complete_bars(out, "Pipeline - fit", f"{name} - fit")
+    assert "epoch #" not in out
 
 
-def test_progress_bar_grid_search(capsys, rich):
+def test_progress_bar_grid_search(capsys, rich, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")  # rich cuts long task names to fit
     Estimator = MulticlassMLPClassifier
     X, y = _data(Estimator)
     pipe = make_pipeline(StandardScaler(), Estimator(**SMALL, max_iter=2))
@@ -416,11 +395,10 @@ def test_progress_bar_grid_search(capsys, rich):
     search.set_callbacks(ProgressBar(max_propagation_depth=None))
     fit_quiet(search, X, y)
     out = capsys.readouterr().out
-    _assert_complete_bars(
-        out, "GridSearchCV - fit", f"{Estimator.__name__} - epoch #1"
-    )
-    # 2 splits and the refit, each with 2 epochs.
-    assert out.count(f"{Estimator.__name__} - epoch #") == 3 * 2
+    _assert_complete_bars(out, "GridSearchCV - fit", f"{Estimator.__name__} - fit")
+    # 2 splits and the refit: a bar each, and none per epoch.
+    assert out.count(f"{Estimator.__name__} - fit") == 3
+    assert "epoch #" not in out
 
     # Directly on the estimator too.
     search = GridSearchCV(
@@ -428,7 +406,8 @@ def test_progress_bar_grid_search(capsys, rich):
     )
     fit_quiet(search.set_callbacks(ProgressBar(max_propagation_depth=None)), X, y)
     out = capsys.readouterr().out
-    assert out.count(f"{Estimator.__name__} - epoch #") == 3 * 2
+    assert out.count(f"{Estimator.__name__} - fit") == 3
+    assert "epoch #" not in out
 
 
 def test_progress_bar_non_interactive_terminal(rich):
@@ -460,3 +439,28 @@ def test_progress_bar_non_interactive_terminal(rich):
     assert "done 2" in result.stdout
     assert "MulticlassMLPClassifier - fit" in result.stdout
     assert "epoch: 2, acc: " in result.stdout
+
+
+# -- the regressor ------------------------------------------------------------------
+def test_regressor_scoring_monitor_and_progress_bar(capsys, rich):
+    from sklearn.datasets import make_regression
+
+    from skmlp import MLPRegressor
+
+    X, y = make_regression(n_samples=N_SAMPLES, n_features=5, noise=1.0,
+                           random_state=0)
+    y = y / y.std()
+    monitor = ScoringMonitor(scoring="r2")
+    reg = MLPRegressor(**SMALL, max_iter=4).set_callbacks(monitor, ProgressBar())
+    fit_quiet(reg, X, y)
+    logs = monitor.get_logs().data
+    epochs = [row for row in logs if row["task_name"] == "epoch"]
+    assert len(epochs) == reg.n_iter_ == 4
+    (root,) = [row for row in logs if row["task_name"] == "fit"]
+    assert root["r2"] == pytest.approx(reg.score(X, y))
+    out = capsys.readouterr().out
+    _assert_complete_bars(out, "MLPRegressor - fit")
+    assert "epoch #" not in out
+
+    reg.partial_fit(X, y)
+    assert [row["task_name"] for row in monitor.get_logs().data].count("epoch") == 1

@@ -124,3 +124,27 @@ def test_grid_search_on_dask_equals_one_process(client, problem):
         np.testing.assert_array_equal(result[key], expected[key], err_msg=key)
     assert on_dask.best_params_ == local.best_params_
     np.testing.assert_array_equal(on_dask.predict_proba(X), local.predict_proba(X))
+
+
+def test_regressor_grid_search_on_dask_equals_one_process(client):
+    from sklearn.datasets import make_regression
+    from sklearn.model_selection import KFold
+
+    from skmlp import MLPRegressor
+
+    X, y = make_regression(n_samples=120, n_features=6, noise=5.0, random_state=0)
+    y = y / y.std()
+    search = GridSearchCV(
+        MLPRegressor(hidden_layer_sizes=(4,), learning_rate=0.05, max_iter=5,
+                     batch_size=32, random_state=0),
+        {"weight_regularizer_l1": [0.0, 1e-2], "bias_regularizer_l2": [0.0, 1e-1]},
+        cv=KFold(n_splits=3, shuffle=True, random_state=0),
+    )
+    local = clone(search).fit(X, y)
+    on_dask, tasks = _within(SEARCH_TIMEOUT, _search_on_dask, client, clone(search),
+                             X, y)
+    assert tasks, "no task ran on the cluster"
+    np.testing.assert_array_equal(on_dask.cv_results_["mean_test_score"],
+                                  local.cv_results_["mean_test_score"])
+    assert on_dask.best_params_ == local.best_params_
+    np.testing.assert_array_equal(on_dask.predict(X), local.predict(X))

@@ -278,3 +278,31 @@ def test_matplotlib_missing(fitted, monkeypatch):
     assert "LossCurveDisplay.from_estimator requires matplotlib" in str(error.value)
     with pytest.raises(ImportError, match=r"LossCurveDisplay.plot requires"):
         LossCurveDisplay(loss_curve=[1.0]).plot()
+
+
+def test_regressor_validation_scores_are_labelled_r2():
+    from sklearn.datasets import make_regression
+
+    from skmlp import MLPRegressor
+
+    X, y = make_regression(n_samples=150, n_features=5, noise=1.0, random_state=0)
+    y = y / y.std()
+    reg = MLPRegressor(hidden_layer_sizes=(8,), learning_rate=0.01, max_iter=30,
+                       early_stopping=True, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        reg.fit(X, y)
+    disp = LossCurveDisplay.from_estimator(reg)
+    assert disp.score_name == "R²"
+    assert disp.ax_val_.get_ylabel() == "Validation R²"
+    assert disp.lines_["validation_score"].get_label() == "validation R²"
+    assert_array_equal(disp.lines_["validation_score"].get_ydata(),
+                       reg.validation_scores_)
+    # Classifiers keep "accuracy".
+    clf = MulticlassMLPClassifier(hidden_layer_sizes=(4,), max_iter=3,
+                                  early_stopping=True, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(X, (y > 0).astype(int) + (y > 1))
+    assert LossCurveDisplay.from_estimator(clf).ax_val_.get_ylabel() == (
+        "Validation accuracy")
