@@ -12,3 +12,14 @@ collect_ignore = (
     if all(importlib.util.find_spec(m) for m in ("skl2onnx", "onnxruntime"))
     else ["skmlp/onnx.py"]
 )
+
+
+def pytest_collection_modifyitems(config, items):
+    """Docstring examples must run without a ConvergenceWarning: a reader who
+    pastes one should not see a warning the example does not explain."""
+    import pytest
+
+    for item in items:
+        if isinstance(item, pytest.DoctestItem):
+            item.add_marker(pytest.mark.filterwarnings(
+                "error::sklearn.exceptions.ConvergenceWarning"))

@@ -253,7 +253,7 @@ BinaryMLPClassifier.__doc__ = compose(
     >>> clf = make_pipeline(
     ...     StandardScaler(),
     ...     BinaryMLPClassifier(hidden_layer_sizes=(32,), weight_regularizer_l2=1e-4,
-    ...                         learning_rate=0.01, max_iter=50, random_state=0))
+    ...                         learning_rate=0.01, random_state=0))
     >>> clf.fit(X_train, y_train).score(X_test, y_test) > 0.95
     True
     >>> clf.predict_proba(X_test[:2]).shape
@@ -444,7 +444,7 @@ MulticlassMLPClassifier.__doc__ = compose(
     >>> clf = make_pipeline(
     ...     StandardScaler(),
     ...     MulticlassMLPClassifier(hidden_layer_sizes=(16,), learning_rate=0.01,
-    ...                             max_iter=100, random_state=0))
+    ...                             max_iter=300, random_state=0))
     >>> float(cross_val_score(clf, X, y, cv=3).mean()) > 0.9
     True
     """
