@@ -33,6 +33,15 @@ from ._stopping import StoppingRule
 from ._threads import blas_threads_for
 from ._training import MAX_ABS_WEIGHT, Batches, run_epochs
 
+# The output head -> scikit-learn's name of its activation (``out_activation_``).
+_OUT_ACTIVATIONS = {
+    "sigmoid": "logistic",
+    "softmax": "softmax",
+    "squared_error": "identity",
+    "absolute_error": "identity",
+    "poisson": "exp",
+}
+
 # Attributes validate_data sets on the estimator; a failed fit restores them.
 _INPUT_ATTRIBUTES = ("n_features_in_", "feature_names_in_")
 
@@ -124,6 +133,13 @@ class BaseMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         """list of ndarray: bias vector of each Dense layer, ``(n_out,)``."""
         check_is_fitted(self)
         return [dense.biases[0] for dense in self._network.dense_layers]
+
+    @property
+    def out_activation_(self):
+        """str: the output activation, by scikit-learn's names: ``"logistic"``,
+        ``"softmax"``, ``"identity"`` or ``"exp"``."""
+        check_is_fitted(self)
+        return _OUT_ACTIVATIONS[self._network.head_name]
 
     @property
     def loss_curve_(self):

@@ -130,6 +130,10 @@ ATTRIBUTES = """\
     n_outputs_ : int
         Number of output units.
 
+    out_activation_ : str
+        The output activation, by scikit-learn's names: ``"logistic"``
+        (sigmoid), ``"softmax"``, ``"identity"`` or ``"exp"``.
+
     n_iter_ : int
         Number of epochs run by the last call to ``fit`` (1 after
         ``partial_fit``), as in scikit-learn.

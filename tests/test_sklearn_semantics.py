@@ -328,3 +328,45 @@ def test_alpha_over_two_batch_sizes_matches_mlpclassifier(kind):
         assert_allclose(ours, theirs, rtol=1e-9, atol=1e-12)
     # The penalty is a real part of those curves.
     assert min(est.regularization_loss_curve_[1:]) > 0.01 * est.loss_curve_[-1]
+
+
+@pytest.mark.parametrize("loss", ["squared_error", "poisson"])
+def test_alpha_over_batch_size_matches_mlpregressor(loss):
+    # scikit-learn's regressor halves its data loss (half the squared error,
+    # half the Poisson deviance up to a constant); skmlp's is the full one.
+    # Twice scikit-learn's objective is skmlp's with
+    # weight_regularizer_l2 = alpha / batch_size: the same gradient up to the
+    # factor 2, which half the SGD step size undoes, so both take the same
+    # steps, and skmlp's squared-error curve is twice scikit-learn's.
+    from sklearn.datasets import load_diabetes
+    from sklearn.neural_network import MLPRegressor as SklearnMLPRegressor
+
+    from skmlp import MLPRegressor
+
+    X, y = load_diabetes(return_X_y=True)
+    X, y = StandardScaler().fit_transform(X[:432]), y[:432]
+    y = y / 100 if loss == "poisson" else (y - y.mean()) / y.std()
+    alpha, batch_size, epochs, step = 0.5, 16, 6, 0.01
+    common = dict(hidden_layer_sizes=(12,), batch_size=batch_size, shuffle=False,
+                  tol=0, n_iter_no_change=epochs, warm_start=True, loss=loss)
+    reference = SklearnMLPRegressor(
+        solver="sgd", learning_rate="constant", learning_rate_init=step,
+        momentum=0.0, nesterovs_momentum=False, alpha=alpha, max_iter=1,
+        random_state=0, **common)
+    est = MLPRegressor(
+        optimizer="sgd", learning_rate=step / 2, momentum=0.0,
+        weight_regularizer_l2=alpha / batch_size, max_iter=1, random_state=0,
+        **common)
+    fit_quiet(reference, X, y)
+    fit_quiet(est, X, y)
+    _start_from(est, reference.coefs_ + reference.intercepts_)
+    for model in (reference, est):
+        model.set_params(max_iter=epochs)
+        fit_quiet(model, X, y)
+
+    for ours, theirs in zip(est.coefs_ + est.intercepts_,
+                            reference.coefs_ + reference.intercepts_, strict=True):
+        assert_allclose(ours, theirs, rtol=1e-9, atol=1e-12)
+    if loss == "squared_error":
+        assert_allclose(est.loss_curve_[1:], 2 * np.array(reference.loss_curve_[1:]),
+                        rtol=1e-10)
