@@ -31,7 +31,7 @@ from ._persistence import VersionedPickleMixin
 from ._plan import FitPlan, TrainingSet, ValidationSet, split_validation
 from ._stopping import StoppingRule
 from ._threads import blas_threads_for
-from ._training import MAX_ABS_WEIGHT, Batches, run_epochs
+from ._training import MAX_ABS_WEIGHT, Batches, EpochLog, run_epochs
 
 # The output head -> scikit-learn's name of its activation (``out_activation_``).
 _OUT_ACTIVATIONS = {
@@ -44,19 +44,6 @@ _OUT_ACTIVATIONS = {
 
 # Attributes validate_data sets on the estimator; a failed fit restores them.
 _INPUT_ATTRIBUTES = ("n_features_in_", "feature_names_in_")
-
-
-class EpochLog:
-    """One record (a dict of plain floats) per completed epoch."""
-
-    def __init__(self):
-        self.records = []
-
-    def extend(self, records):
-        self.records.extend(records)
-
-    def curve(self, key):
-        return [record[key] for record in self.records]
 
 
 class BaseMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):

@@ -24,6 +24,20 @@ from ._callbacks import NoCallbacks
 MAX_ABS_WEIGHT = 1e8
 
 
+class EpochLog:
+    """An estimator's record of its epochs over all calls: one dict of plain
+    floats per completed epoch, from which every curve is read."""
+
+    def __init__(self):
+        self.records = []
+
+    def extend(self, records):
+        self.records.extend(records)
+
+    def curve(self, key):
+        return [record[key] for record in self.records]
+
+
 class Batches:
     """Minibatches of ``(X, Y, sample_weight)``, reshuffled every epoch.
 
