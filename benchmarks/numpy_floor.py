@@ -104,9 +104,9 @@ class HandWrittenLoop:
                 for (W, bias, _, _), out in zip(self.layers, acts):
                     z = np.matmul(inputs[-1], W, out=out[:b])
                     np.add(z, bias, out=z)
+                    if len(inputs) < len(self.layers):  # a hidden layer: ReLU
+                        np.maximum(z, 0, out=z)
                     inputs.append(z)
-                for z in inputs[1:-1]:
-                    np.maximum(z, 0, out=z)
                 delta = self._output_gradient(
                     inputs[-1], y[index], transposed[:, :b], ones_out)
                 for layer in range(len(self.layers) - 1, -1, -1):
