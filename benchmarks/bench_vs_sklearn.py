@@ -1,15 +1,19 @@
-"""Benchmark skmlp against scikit-learn's ``MLPClassifier`` at identical work.
+"""Benchmark skmlp against scikit-learn's ``MLPClassifier`` and ``MLPRegressor``
+at identical work.
 
 Both estimators train the same architecture with Adam (learning rate 0.001,
 epsilon 1e-8), the same batch size, no penalty, no dropout and no early stop,
 for exactly the same number of epochs (``tol=0``, ``n_iter_no_change=max_iter``),
-shuffling every epoch, from the same ``random_state``.  For each workload the
-two fits alternate (skmlp, sklearn, sklearn, skmlp, ...) and the script reports
-the median fit time of each, the median of the paired ratios, predict_proba
-times, single-row latency, test accuracy, the tracemalloc peak during fit, and
-the fraction of the BLAS limit reached: the time the epoch's matrix products
-alone would take at this machine's measured GEMM rate for the exact shapes,
-divided by the actual fit time.
+shuffling every epoch, from the same ``random_state``.  A workload's kind
+(binary, multiclass or regression) decides the pair of estimators, the test
+metric (accuracy or R²) and the predict method that is timed (``predict_proba``
+or ``predict``).  For each workload the two fits alternate (skmlp, sklearn,
+sklearn, skmlp, ...) and the script reports the median fit time of each, the
+median of the paired ratios, predict times, single-row latency, the test
+score, the tracemalloc peak during fit, and the fraction of the BLAS limit
+reached: the time the epoch's matrix products alone would take at this
+machine's measured GEMM rate for the exact shapes, divided by the actual fit
+time.
 
 Run ``python benchmarks/bench_vs_sklearn.py --help`` for the options, and see
 ``benchmarks/README.md`` for what every number means.
@@ -32,15 +36,22 @@ from pathlib import Path
 
 import numpy as np
 import sklearn
-from sklearn.datasets import load_breast_cancer, load_digits, make_classification
+from sklearn.datasets import (
+    load_breast_cancer,
+    load_diabetes,
+    load_digits,
+    make_classification,
+    make_regression,
+)
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier
+from sklearn.neural_network import MLPRegressor as SklearnMLPRegressor
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_info, threadpool_limits
 
 import skmlp
-from skmlp import BinaryMLPClassifier, MulticlassMLPClassifier
+from skmlp import BinaryMLPClassifier, MLPRegressor, MulticlassMLPClassifier
 
 RANDOM_STATE = 0
 TEST_SIZE = 0.2
@@ -53,6 +64,46 @@ OTHER_CPU_WARNING = 0.25
 
 
 # -- workloads ------------------------------------------------------------------
+@dataclass(frozen=True)
+class Kind:
+    """What a workload's kind decides: the estimators, the score and the
+    predict method.
+
+    Attributes
+    ----------
+    skmlp_class, sklearn_class : type
+        The two estimators compared.
+    skmlp_params : dict
+        Parameters only the skmlp estimator takes (on top of the shared ones).
+    classification : bool
+        Class labels (stratified split, ``make_classification``) or numeric
+        targets (random split, ``make_regression``, standardized ``y``).
+    metric : str
+        What both estimators' ``score`` returns on the test split.
+    predict_method : str
+        The prediction method timed on the test split and on one row.
+    """
+
+    skmlp_class: type
+    sklearn_class: type
+    skmlp_params: dict
+    classification: bool
+    metric: str
+    predict_method: str
+
+
+KINDS = {
+    "binary": Kind(BinaryMLPClassifier, MLPClassifier, {}, True, "accuracy",
+                   "predict_proba"),
+    "multiclass": Kind(MulticlassMLPClassifier, MLPClassifier, {}, True,
+                       "accuracy", "predict_proba"),
+    # scikit-learn's squared error is half of skmlp's, and so is its gradient;
+    # Adam divides the gradient's scale out, so the two take the same steps.
+    "regression": Kind(MLPRegressor, SklearnMLPRegressor,
+                       {"loss": "squared_error"}, False, "R²", "predict"),
+}
+
+
 @dataclass
 class Workload:
     """One benchmark case: a data set, a network and a training budget.
@@ -62,9 +113,9 @@ class Workload:
     name : str
         Name used by ``--workloads``.
     data : str
-        ``"digits"``, ``"breast_cancer"`` or ``"synthetic"``.
-    kind : {"binary", "multiclass"}
-        Which skmlp estimator is compared with ``MLPClassifier``.
+        ``"digits"``, ``"breast_cancer"``, ``"diabetes"`` or ``"synthetic"``.
+    kind : {"binary", "multiclass", "regression"}
+        A key of :data:`KINDS`: which estimators are compared, on what score.
     hidden : tuple of int
         ``hidden_layer_sizes`` of both estimators.
     batch_size : int or "auto"
@@ -74,7 +125,8 @@ class Workload:
     dtype : {"float64", "float32"}
         dtype of ``X``.
     synthetic : dict
-        ``make_classification`` arguments when ``data == "synthetic"``.
+        ``make_classification`` (classifiers) or ``make_regression``
+        (regression) arguments when ``data == "synthetic"``.
     """
 
     name: str
@@ -85,6 +137,11 @@ class Workload:
     epochs: int
     dtype: str = "float64"
     synthetic: dict = field(default_factory=dict)
+
+    @property
+    def spec(self):
+        """The :class:`Kind` of this workload."""
+        return KINDS[self.kind]
 
 
 def make_workloads(quick):
@@ -106,27 +163,40 @@ def make_workloads(quick):
              "n_redundant": 10, "n_classes": 10}
     binary = {"n_samples": binary_n, "n_features": 256, "n_informative": 32,
               "n_redundant": 16, "n_classes": 2}
+    # The regression twin of the multiclass set: same size, same network.
+    regression = {"n_samples": multi_n, "n_features": 100, "n_informative": 20,
+                  "noise": 10.0}
     workloads = [
         Workload("digits", "digits", "multiclass", (100,), 200,
                  10 if quick else 50),
         Workload("breast_cancer", "breast_cancer", "binary", (100,), "auto",
                  20 if quick else 100),
+        Workload("diabetes", "diabetes", "regression", (100,), "auto",
+                 20 if quick else 100),
     ]
-    for dtype in ("float64", "float32"):
-        suffix = "f64" if dtype == "float64" else "f32"
-        workloads.append(Workload(
-            f"multiclass_20k_{suffix}", "synthetic", "multiclass", (256, 128),
-            256, multi_epochs, dtype, multi))
-    for dtype in ("float64", "float32"):
-        suffix = "f64" if dtype == "float64" else "f32"
-        workloads.append(Workload(
-            f"binary_100k_{suffix}", "synthetic", "binary", (512, 512), 512,
-            binary_epochs, dtype, binary))
+    for name, kind, hidden, batch, epochs, synthetic in (
+        ("multiclass_20k", "multiclass", (256, 128), 256, multi_epochs, multi),
+        ("regression_20k", "regression", (256, 128), 256, multi_epochs,
+         regression),
+        ("binary_100k", "binary", (512, 512), 512, binary_epochs, binary),
+    ):
+        for dtype in ("float64", "float32"):
+            suffix = "f64" if dtype == "float64" else "f32"
+            workloads.append(Workload(f"{name}_{suffix}", "synthetic", kind,
+                                      hidden, batch, epochs, dtype, synthetic))
     return workloads
 
 
 def load_workload_data(workload):
     """Train/test split of the workload's data, in the workload's dtype.
+
+    Classification splits are stratified.  Regression targets are standardized
+    with the train split's mean and standard deviation: both networks' outputs
+    start near 0 and move by about the learning rate per step, so targets in
+    the hundreds (diabetes, ``make_regression``) would leave both with a
+    near-constant model after the epoch budget.  They are passed in the
+    workload's dtype, as ``X`` is: scikit-learn keeps ``y``'s dtype, and a
+    float64 ``y`` would make its float32 output gradient float64.
 
     Parameters
     ----------
@@ -136,22 +206,39 @@ def load_workload_data(workload):
     -------
     X_train, X_test, y_train, y_test : ndarray
     """
+    spec = workload.spec
     if workload.data == "digits":
         X, y = load_digits(return_X_y=True)
         X = X / 16.0
     elif workload.data == "breast_cancer":
         X, y = load_breast_cancer(return_X_y=True)
+    elif workload.data == "diabetes":
+        X, y = load_diabetes(return_X_y=True)
     else:
-        X, y = make_classification(random_state=RANDOM_STATE, **workload.synthetic)
+        make = make_classification if spec.classification else make_regression
+        X, y = make(random_state=RANDOM_STATE, **workload.synthetic)
     X_train, X_test, y_train, y_test = train_test_split(
-        X, y, test_size=TEST_SIZE, stratify=y, random_state=RANDOM_STATE
+        X, y, test_size=TEST_SIZE, stratify=y if spec.classification else None,
+        random_state=RANDOM_STATE,
     )
-    if workload.data == "breast_cancer":
+    if workload.data in ("breast_cancer", "diabetes"):
         scaler = StandardScaler().fit(X_train)
         X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
     dtype = np.dtype(workload.dtype)
+    if not spec.classification:
+        mean, scale = y_train.mean(axis=0), y_train.std(axis=0)
+        y_train, y_test = ((y_train - mean) / scale).astype(dtype), (
+            (y_test - mean) / scale).astype(dtype)
     return (np.ascontiguousarray(X_train, dtype=dtype),
             np.ascontiguousarray(X_test, dtype=dtype), y_train, y_test)
+
+
+def n_output_units(workload, y):
+    """Units of the output layer: one for binary labels and for a 1-D
+    regression target, one per class or target column otherwise."""
+    if workload.kind == "multiclass":
+        return len(np.unique(y))
+    return 1 if np.ndim(y) == 1 else y.shape[1]
 
 
 def resolve_batch_size(batch_size, n_samples):
@@ -191,9 +278,9 @@ def make_estimators(workload, epochs=None):
         "epsilon": EPSILON,
         "random_state": RANDOM_STATE,
     }
-    skmlp_class = (BinaryMLPClassifier if workload.kind == "binary"
-                   else MulticlassMLPClassifier)
-    ours = skmlp_class(
+    spec = workload.spec
+    ours = spec.skmlp_class(
+        **spec.skmlp_params,
         optimizer="adam",
         learning_rate=LEARNING_RATE,
         weight_regularizer_l1=0.0,
@@ -203,7 +290,7 @@ def make_estimators(workload, epochs=None):
         dropout=0.0,
         **common,
     )
-    theirs = MLPClassifier(
+    theirs = spec.sklearn_class(
         solver="adam", learning_rate_init=LEARNING_RATE, alpha=0.0, **common
     )
     return {"skmlp": ours, "sklearn": theirs}
@@ -227,23 +314,25 @@ def time_fit(estimator, X, y):
         return time.perf_counter() - start
 
 
-def time_predict_proba(estimator, X, calls):
-    """Median wall time (seconds) of ``calls`` ``predict_proba(X)`` calls."""
-    estimator.predict_proba(X)  # warm-up
+def time_predict(estimator, method, X, calls):
+    """Median wall time (seconds) of ``calls`` ``estimator.<method>(X)`` calls."""
+    predict = getattr(estimator, method)
+    predict(X)  # warm-up
     times = []
     for _ in range(calls):
         start = time.perf_counter()
-        estimator.predict_proba(X)
+        predict(X)
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
 
-def single_row_latencies(estimator, row, calls):
-    """Wall times (seconds) of ``calls`` single-row ``predict_proba`` calls."""
+def single_row_latencies(estimator, method, row, calls):
+    """Wall times (seconds) of ``calls`` single-row ``estimator.<method>`` calls."""
+    predict = getattr(estimator, method)
     times = []
     for _ in range(calls):
         start = time.perf_counter()
-        estimator.predict_proba(row)
+        predict(row)
         times.append(time.perf_counter() - start)
     return times
 
@@ -542,8 +631,9 @@ def timed_repeats(workload, data, repeats, predict_calls, measure_limit):
     says more about the machine than about the fit.
     """
     X_train, X_test, y_train, _ = data
+    method = workload.spec.predict_method
     fit = {"skmlp": [], "sklearn": []}
-    proba = {"skmlp": [], "sklearn": []}
+    predict = {"skmlp": [], "sklearn": []}
     limits = []
     models = {}
     for repeat in range(repeats):
@@ -551,19 +641,19 @@ def timed_repeats(workload, data, repeats, predict_calls, measure_limit):
         estimators = make_estimators(workload)
         for name in order:
             fit[name].append(time_fit(estimators[name], X_train, y_train))
-            proba[name].append(
-                time_predict_proba(estimators[name], X_test, predict_calls))
+            predict[name].append(
+                time_predict(estimators[name], method, X_test, predict_calls))
             models[name] = estimators[name]
         limits.append(measure_limit())
-    return fit, proba, limits, models
+    return fit, predict, limits, models
 
 
-def latency(models, row, rounds, calls):
-    """Median single-row ``predict_proba`` time of each model, alternating."""
+def latency(models, method, row, rounds, calls):
+    """Median single-row ``method`` time of each model, alternating."""
     times = {name: [] for name in models}
     for _ in range(rounds):
         for name, model in models.items():
-            times[name].extend(single_row_latencies(model, row, calls))
+            times[name].extend(single_row_latencies(model, method, row, calls))
     return {name: statistics.median(values) for name, values in times.items()}
 
 
@@ -571,19 +661,20 @@ def run_workload(workload, repeats, quick):
     """Run one workload and return its results as a dict."""
     data = load_workload_data(workload)
     X_train, X_test, y_train, y_test = data
-    n_outputs = 1 if workload.kind == "binary" else len(np.unique(y_train))
-    layer_sizes = (X_train.shape[1], *workload.hidden, n_outputs)
+    layer_sizes = (X_train.shape[1], *workload.hidden,
+                   n_output_units(workload, y_train))
     batch = resolve_batch_size(workload.batch_size, X_train.shape[0])
     with CpuMonitor() as monitor:
         limit = gemm_limit(layer_sizes, X_train.shape[0], batch, workload.epochs,
                            X_train.dtype, quick)
         warm_up(workload, X_train, y_train)
-        fit, proba, limits, models = timed_repeats(
+        fit, predict, limits, models = timed_repeats(
             workload, data, repeats, predict_calls=3 if quick else 5,
             measure_limit=lambda: gemm_limit(
                 layer_sizes, X_train.shape[0], batch, workload.epochs,
                 X_train.dtype, quick=True)["seconds"])
-        single = latency(models, X_test[:1], rounds=3 if quick else 5,
+        single = latency(models, workload.spec.predict_method, X_test[:1],
+                         rounds=3 if quick else 5,
                          calls=30 if quick else 100)
         peak = {name: peak_fit_memory(est, X_train, y_train)
                 for name, est in make_estimators(workload).items()}
@@ -606,9 +697,10 @@ def run_workload(workload, repeats, quick):
             "blas_fraction": statistics.median(
                 seconds / fit_seconds
                 for seconds, fit_seconds in zip(limits, fit[name])),
-            "proba": statistics.median(proba[name]),
+            "predict": statistics.median(predict[name]),
             "single": single[name],
-            "accuracy": model.score(X_test, y_test),
+            # accuracy for the classifiers, R² for the regressors
+            "score": model.score(X_test, y_test),
             "peak_mb": peak[name] / 2**20,
             "epochs": model.n_iter_,
             "coef_dtype": model.coefs_[0].dtype.name,
@@ -633,10 +725,11 @@ def text_table(headers, rows, align=">"):
 def format_workload(result):
     """The detailed report of one workload, as text."""
     w = result["workload"]
+    spec, method = w.spec, w.spec.predict_method
     ours, theirs = result["skmlp"], result["sklearn"]
     lines = [
-        f"== {w.name}: {'Binary' if w.kind == 'binary' else 'Multiclass'}"
-        "MLPClassifier vs MLPClassifier ==",
+        f"== {w.name}: skmlp's {spec.skmlp_class.__name__} vs scikit-learn's "
+        f"{spec.sklearn_class.__name__} ==",
         f"data: {result['n_train']} train / {result['n_test']} test rows, "
         f"{result['layer_sizes'][0]} features, {w.dtype}; layers "
         f"{result['layer_sizes']}, batch {result['batch']}, {w.epochs} epochs, "
@@ -654,11 +747,11 @@ def format_workload(result):
         ("fit ratio skmlp/sklearn, median of pairs", f"{result['ratio']:.3f}", ""),
         ("fraction of BLAS limit", f"{ours['blas_fraction']:.1%}",
          f"{theirs['blas_fraction']:.1%}"),
-        ("predict_proba on test split (ms)", f"{1e3 * ours['proba']:.3f}",
-         f"{1e3 * theirs['proba']:.3f}"),
-        ("single-row predict_proba (us)", f"{1e6 * ours['single']:.1f}",
+        (f"{method} on test split (ms)", f"{1e3 * ours['predict']:.3f}",
+         f"{1e3 * theirs['predict']:.3f}"),
+        (f"single-row {method} (us)", f"{1e6 * ours['single']:.1f}",
          f"{1e6 * theirs['single']:.1f}"),
-        ("test accuracy", f"{ours['accuracy']:.4f}", f"{theirs['accuracy']:.4f}"),
+        (f"test {spec.metric}", f"{ours['score']:.4f}", f"{theirs['score']:.4f}"),
         ("peak memory during fit (MB, tracemalloc)", f"{ours['peak_mb']:.1f}",
          f"{theirs['peak_mb']:.1f}"),
         ("epochs run / coefs_ dtype", f"{ours['epochs']} / {ours['coef_dtype']}",
@@ -703,7 +796,7 @@ def _series(values):
 
 SUMMARY_HEADERS = (
     "workload", "skmlp fit s", "sklearn fit s", "ratio", "skmlp BLAS frac",
-    "sklearn BLAS frac", "predict_proba ratio", "accuracy skmlp/sklearn",
+    "sklearn BLAS frac", "predict ratio", "test score skmlp/sklearn",
     "peak MB skmlp/sklearn", "other CPU",
 )
 
@@ -721,8 +814,9 @@ def summary_rows(results):
             f"{r['ratio']:.2f}",
             f"{ours['blas_fraction']:.0%}",
             f"{theirs['blas_fraction']:.0%}",
-            f"{ours['proba'] / theirs['proba']:.2f}",
-            f"{ours['accuracy']:.3f}/{theirs['accuracy']:.3f}",
+            f"{ours['predict'] / theirs['predict']:.2f}",
+            f"{r['workload'].spec.metric} "
+            f"{ours['score']:.3f}/{theirs['score']:.3f}",
             f"{ours['peak_mb']:.1f}/{theirs['peak_mb']:.1f}",
             "n/a" if other is None else f"{other:.2f}"
             + (" !" if other > OTHER_CPU_WARNING else ""),
@@ -769,7 +863,10 @@ def rst_document(results, machine, options):
         "machine's measured GEMM rate (the faster of the configured thread count "
         "and one thread, per product), divided by the fit time, paired too: the "
         "median over the repeats of each fit against the rate measured right "
-        "after it; peak memory is "
+        "after it; *predict ratio* compares ``predict_proba`` for the "
+        "classifiers and ``predict`` for the regressors, on the test split; "
+        "the *test score* is accuracy for the classifiers and R² for the "
+        "regressors; peak memory is "
         "the tracemalloc peak during fit; *other CPU* is the number of cores "
         "other processes kept busy during the workload (``!``: more than "
         f"{OTHER_CPU_WARNING}, the timings of that row are noisy).", "",
@@ -778,8 +875,9 @@ def rst_document(results, machine, options):
         "Summary", "-------", "",
         rst_simple_table(SUMMARY_HEADERS, summary_rows(results)), "",
         "Workloads", "---------", "",
-        rst_simple_table(("workload", "train x features", "layers", "batch",
-                          "epochs", "dtype"), workload_rows(results)), "",
+        rst_simple_table(("workload", "kind", "train x features", "layers",
+                          "batch", "epochs", "dtype"), workload_rows(results)),
+        "",
     ]
     return "\n".join(parts)
 
@@ -799,7 +897,8 @@ def command_line(options):
 
 def workload_rows(results):
     """What each workload trains, for the RST output."""
-    return [(r["workload"].name, f"{r['n_train']} x {r['layer_sizes'][0]}",
+    return [(r["workload"].name, r["workload"].kind,
+             f"{r['n_train']} x {r['layer_sizes'][0]}",
              "-".join(str(n) for n in r["layer_sizes"]), str(r["batch"]),
              str(r["workload"].epochs), r["workload"].dtype) for r in results]
 
@@ -808,8 +907,8 @@ def workload_rows(results):
 def parse_args(argv=None):
     """The command-line options."""
     parser = argparse.ArgumentParser(
-        description="Compare skmlp with scikit-learn's MLPClassifier at "
-                    "identical work (see benchmarks/README.md).")
+        description="Compare skmlp with scikit-learn's MLPClassifier and "
+                    "MLPRegressor at identical work (see benchmarks/README.md).")
     parser.add_argument("--quick", action="store_true",
                         help="scaled-down workloads, done in well under a minute")
     parser.add_argument("--repeats", type=int, default=None,

@@ -2,19 +2,19 @@
 
 This script is a measuring stick, not part of skmlp.  It trains the workloads of
 ``bench_vs_sklearn.py`` with a training loop written by hand for exactly this
-kind of network (ReLU hidden layers, a softmax or sigmoid output, Adam): the
-same products, activations, loss and update as skmlp and scikit-learn, but the
-fewest NumPy calls the mathematics allows, every buffer preallocated, and no
-Python layering at all (no blocks, no validation, no epoch log, no stopping
-rule).  A general library cannot be leaner than this loop, so its time is the
-floor for a NumPy implementation on this machine.
+kind of network (ReLU hidden layers, a softmax, sigmoid or identity output,
+Adam): the same products, activations, loss and update as skmlp and
+scikit-learn, but the fewest NumPy calls the mathematics allows, every buffer
+preallocated, and no Python layering at all (no blocks, no validation, no
+epoch log, no stopping rule).  A general library cannot be leaner than this
+loop, so its time is the floor for a NumPy implementation on this machine.
 
 Per workload it alternates three fits per repeat (the hand-written loop, skmlp
-and scikit-learn's ``MLPClassifier``, with the data, epochs and batches of the
-main benchmark; the loop runs BLAS on one thread exactly when skmlp does) and,
-after each repeat, re-measures the GEMM limit as the main benchmark does.  It
-prints each one's median fit time, the median paired ratio to scikit-learn and
-the median paired fraction of the BLAS limit.
+and scikit-learn's ``MLPClassifier`` or ``MLPRegressor``, with the data,
+epochs and batches of the main benchmark; the loop runs BLAS on one thread
+exactly when skmlp does) and, after each repeat, re-measures the GEMM limit as
+the main benchmark does.  It prints each one's median fit time, the median
+paired ratio to scikit-learn and the median paired fraction of the BLAS limit.
 
 Run ``python benchmarks/numpy_floor.py [--quick] [--workloads a,b]`` on a quiet
 machine.
@@ -31,6 +31,7 @@ from bench_vs_sklearn import (
     load_workload_data,
     make_estimators,
     make_workloads,
+    n_output_units,
     quiet_convergence,
     resolve_batch_size,
     select_workloads,
@@ -42,22 +43,26 @@ from threadpoolctl import threadpool_limits
 from skmlp._threads import SINGLE_THREAD_MAX_FLOPS, largest_gemm_flops
 
 LEARNING_RATE, BETA_1, BETA_2, EPSILON = 0.001, 0.9, 0.999, 1e-8
+# The output layer and loss the hand-written loop uses for each workload kind.
+OUTPUTS = {"multiclass": "softmax", "binary": "sigmoid", "regression": "identity"}
 
 
 class HandWrittenLoop:
-    """Dense ReLU layers, a softmax or sigmoid output, Adam: nothing else.
+    """Dense ReLU layers, a softmax, sigmoid or identity output, Adam: nothing
+    else.
 
     Parameters
     ----------
     layer_sizes : sequence of int
         ``[n_features, *hidden, n_outputs]``.
-    softmax : bool
-        Softmax + categorical cross-entropy with class indices as targets if
-        true, else sigmoid + binary cross-entropy with a 0/1 column.
+    output : {"softmax", "sigmoid", "identity"}
+        Softmax + categorical cross-entropy with class indices as targets,
+        sigmoid + binary cross-entropy with a 0/1 column, or identity + squared
+        error with a ``(n_samples, n_outputs)`` array of numbers.
     dtype : dtype
     """
 
-    def __init__(self, layer_sizes, softmax, dtype, seed=0):
+    def __init__(self, layer_sizes, output, dtype, seed=0):
         rng = np.random.default_rng(seed)
         self.dtype = np.dtype(dtype)
         pairs = list(zip(layer_sizes[:-1], layer_sizes[1:]))
@@ -80,7 +85,7 @@ class HandWrittenLoop:
         self.m = np.zeros_like(self.params)
         self.v = np.zeros_like(self.params)
         self.scratch = np.empty_like(self.params)
-        self.softmax = softmax
+        self.output = output
         self.layer_sizes = tuple(layer_sizes)
         self.t = 0
 
@@ -104,9 +109,9 @@ class HandWrittenLoop:
                 for (W, bias, _, _), out in zip(self.layers, acts):
                     z = np.matmul(inputs[-1], W, out=out[:b])
                     np.add(z, bias, out=z)
+                    if len(inputs) < len(self.layers):  # a hidden layer: ReLU
+                        np.maximum(z, 0, out=z)
                     inputs.append(z)
-                for z in inputs[1:-1]:
-                    np.maximum(z, 0, out=z)
                 delta = self._output_gradient(
                     inputs[-1], y[index], transposed[:, :b], ones_out)
                 for layer in range(len(self.layers) - 1, -1, -1):
@@ -122,10 +127,18 @@ class HandWrittenLoop:
         return self
 
     def _output_gradient(self, z, target, transposed, ones_out):
-        """Turn the logits into ``(p - y) / b`` in place; record the loss."""
+        """Turn the logits into the gradient of the mean loss with respect to
+        them, in place: ``(p - y) / b``, or ``2 (p - y) / (b K)`` for the
+        squared error of ``K`` outputs; record the loss."""
         b = len(z)
         scale = self.dtype.type(1.0 / b)
-        if self.softmax:
+        if self.output == "identity":
+            # p = z: the squared error's gradient is the residual, scaled.
+            np.subtract(z, target, out=z)
+            residual = z.reshape(-1)
+            self.loss = np.dot(residual, residual) / residual.size
+            np.multiply(z, self.dtype.type(2.0 / z.size), out=z)
+        elif self.output == "softmax":
             np.copyto(transposed, z.T)
             np.subtract(z, np.maximum.reduce(transposed, axis=0)[:, None], out=z)
             np.exp(z, out=z)
@@ -169,18 +182,20 @@ def compare(workload, repeats, quick):
     """Median fit times, paired ratios and paired BLAS fractions of the
     hand-written loop, skmlp and scikit-learn on one workload."""
     X, _, y, _ = load_workload_data(workload)
-    softmax = workload.kind == "multiclass"
-    n_outputs = len(np.unique(y)) if softmax else 1
+    output = OUTPUTS[workload.kind]
+    n_outputs = n_output_units(workload, y)
     layer_sizes = (X.shape[1], *workload.hidden, n_outputs)
     batch = resolve_batch_size(workload.batch_size, X.shape[0])
-    targets = y if softmax else y.reshape(-1, 1).astype(X.dtype)
+    # class indices for the softmax, a float column (or columns) otherwise
+    targets = y if output == "softmax" else y.reshape(len(y), n_outputs).astype(
+        X.dtype)
     one_thread = largest_gemm_flops(layer_sizes, batch) <= SINGLE_THREAD_MAX_FLOPS
 
     def hand_written():
         threads = (threadpool_limits(limits=1, user_api="blas") if one_thread
                    else contextlib.nullcontext())
         with threads:
-            HandWrittenLoop(layer_sizes, softmax, X.dtype).fit(
+            HandWrittenLoop(layer_sizes, output, X.dtype).fit(
                 X, targets, workload.epochs, batch, np.random.default_rng(0))
 
     def library(name):
