@@ -11,7 +11,7 @@ ended, from which the estimators derive their attributes and curves.
 """
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
@@ -112,7 +112,9 @@ class EpochRecord:
 
     def as_dict(self):
         """The record as a dict of plain values, the total loss included."""
-        return {**asdict(self), "loss": self.loss}
+        # Built by hand: dataclasses.asdict deep-copies, a cost small fits
+        # pay every epoch.
+        return {**vars(self), "loss": self.loss}
 
 
 @dataclass
