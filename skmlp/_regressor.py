@@ -196,7 +196,10 @@ class MLPRegressor(RegressorMixin, BaseMLP):
             constant = np.average(train.Y, axis=0, weights=train.sample_weight)
         if self.loss == "poisson":
             constant = np.maximum(constant, np.finfo(train.Y.dtype).tiny)
-        baseline = float(self._network.head.loss.calculate(
+        # A loss object of its own: the model's would keep work buffers of the
+        # training set's size after the fit.
+        loss = type(self._network.head.loss)()
+        baseline = float(loss.calculate(
             np.broadcast_to(constant, train.Y.shape).astype(train.Y.dtype),
             train.Y, sample_weight=train.sample_weight))
         final = self._log.records[-1]["data_loss"]
