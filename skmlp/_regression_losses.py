@@ -127,7 +127,9 @@ class PoissonDeviance(Loss):
 
     with :math:`y \\log(y / p) = 0` where :math:`y = 0`.  Targets must be
     non-negative and predictions positive; predictions are clipped below at
-    the dtype's smallest normal number, so the loss stays finite.
+    the dtype's smallest normal number, so a vanishing prediction gives a
+    finite loss and gradient (where :math:`y / p` would overflow, the loss
+    takes :math:`y (\\log y - \\log p)` and the gradient is capped).
 
     Examples
     --------
@@ -145,9 +147,19 @@ class PoissonDeviance(Loss):
         predictions = self._workspace("predictions", y_pred.shape, dtype)
         np.maximum(y_pred, np.finfo(dtype).tiny, out=predictions)
         deviance = self._workspace("deviance", y_pred.shape, dtype)
-        # y log(y / p) - y + p, with 0 log 0 = 0 (xlogy's convention)
-        np.divide(y_true, predictions, out=deviance)
+        # y log(y / p) - y + p, with 0 log 0 = 0 (xlogy's convention), the
+        # formula of scikit-learn's mean_poisson_deviance.
+        with np.errstate(over="ignore"):
+            np.divide(y_true, predictions, out=deviance)
         xlogy(y_true, deviance, out=deviance)
+        if deviance.size and deviance.max() == np.inf:
+            # y / p overflowed: p is near the floor and y more than a few
+            # units (an exponential output of a very negative logit).  The
+            # logarithms of y and p, taken apart, are finite.
+            overflowed = np.isposinf(deviance)
+            y_over = y_true[overflowed]
+            deviance[overflowed] = y_over * (
+                np.log(y_over) - np.log(predictions[overflowed]))
         deviance -= y_true
         deviance += predictions
         deviance *= dtype.type(2)
@@ -156,8 +168,13 @@ class PoissonDeviance(Loss):
     def backward(self, dvalues, y_true, *, sample_weight=None):
         """Set ``dinputs`` to :math:`2 (1 - y / p) / K`, mean-scaled."""
         out = self._workspace("dinputs", dvalues.shape, dvalues.dtype)
-        predictions = np.maximum(dvalues, np.finfo(dvalues.dtype).tiny)
-        np.divide(_as_predictions(y_true, dvalues), predictions, out=out)
+        finfo = np.finfo(dvalues.dtype)
+        predictions = np.maximum(dvalues, finfo.tiny)
+        with np.errstate(over="ignore"):
+            np.divide(_as_predictions(y_true, dvalues), predictions, out=out)
+        # At the floor, y / p can exceed the dtype; capped at a quarter of its
+        # largest value, 2 (1 - y / p) / K stays finite.
+        np.minimum(out, finfo.max / 4, out=out)
         np.subtract(1, out, out=out)
         out *= dvalues.dtype.type(2.0 / dvalues.shape[1])
         out *= _row_scale(len(dvalues), sample_weight, dvalues.dtype)

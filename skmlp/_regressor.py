@@ -26,7 +26,10 @@ def _numeric_targets(y, dtype):
             ) from None
     if y.ndim == 1:
         y = y.reshape(-1, 1)
-    Y = y.astype(dtype, copy=False)
+    # A value beyond float32's range becomes inf in the cast, which the check
+    # below reports; the cast's own overflow warning would only repeat it.
+    with np.errstate(over="ignore"):
+        Y = y.astype(dtype, copy=False)
     if not np.all(np.isfinite(Y)):
         raise ValueError(
             "y contains NaN or infinity (or values too large for "
@@ -175,7 +178,12 @@ class MLPRegressor(RegressorMixin, BaseMLP):
 
     def _fit_warnings(self, plan, history):
         yield from super()._fit_warnings(plan, history)
-        if not plan.incremental and history.records:
+        # Only for a fit that ran its course: after an interruption or a
+        # callback's stop the user chose the epochs, and after divergence the
+        # warning above already gives the remedy (to lower learning_rate,
+        # where this one would say to raise it).
+        if (not plan.incremental and history.records
+                and history.end in ("max_iter", "converged")):
             yield from self._no_better_than_a_constant(plan)
 
     def _no_better_than_a_constant(self, plan):
@@ -188,7 +196,10 @@ class MLPRegressor(RegressorMixin, BaseMLP):
             constant = np.average(train.Y, axis=0, weights=train.sample_weight)
         if self.loss == "poisson":
             constant = np.maximum(constant, np.finfo(train.Y.dtype).tiny)
-        baseline = float(self._network.head.loss.calculate(
+        # A loss object of its own: the model's would keep work buffers of the
+        # training set's size after the fit.
+        loss = type(self._network.head.loss)()
+        baseline = float(loss.calculate(
             np.broadcast_to(constant, train.Y.shape).astype(train.Y.dtype),
             train.Y, sample_weight=train.sample_weight))
         final = self._log.records[-1]["data_loss"]

@@ -10,6 +10,8 @@ threads may predict with one network at once.
 importable from here, as the notebook lists it beside the activations.
 """
 
+import functools
+
 import numpy as np
 from scipy.special import expit
 
@@ -189,6 +191,20 @@ class Tanh(_Activation):
         return out
 
 
+@functools.cache
+def _largest_exponent(dtype):
+    """The largest ``z`` of ``dtype`` whose ``exp(z)`` is finite in ``dtype``.
+
+    ``log(max)`` rounded to float32 lands above the true value, and its
+    exponential overflows: step down to the next float below where it does.
+    """
+    limit = dtype.type(np.log(np.finfo(dtype).max))
+    with np.errstate(over="ignore"):
+        while not np.isfinite(np.exp(limit)):
+            limit = np.nextafter(limit, dtype.type(0))
+    return limit
+
+
 class Exponential(_Activation):
     """Exponential, :math:`f(z) = e^z`: the inverse of the log link.
 
@@ -213,8 +229,7 @@ class Exponential(_Activation):
     def compute(self, inputs, out=None):
         """Return ``exp(min(inputs, log(max float)))``."""
         dtype = np.result_type(inputs.dtype, np.float32)
-        largest = dtype.type(np.log(np.finfo(dtype).max))
-        clamped = np.minimum(inputs, largest, out=out)
+        clamped = np.minimum(inputs, _largest_exponent(dtype), out=out)
         return np.exp(clamped, out=clamped)
 
     def _derivative(self, output, dvalues, out):

@@ -1,4 +1,4 @@
-"""Tests of skmlp.activations: ReLU, Sigmoid, Tanh, Softmax, Identity."""
+"""Tests of skmlp.activations: ReLU, Sigmoid, Tanh, Softmax, Identity, Exponential."""
 
 import warnings
 
@@ -7,9 +7,9 @@ import pytest
 from gradcheck import numerical_gradient
 from numpy.testing import assert_allclose, assert_array_equal
 
-from skmlp.activations import Identity, ReLU, Sigmoid, Softmax, Tanh
+from skmlp.activations import Exponential, Identity, ReLU, Sigmoid, Softmax, Tanh
 
-ACTIVATIONS = [ReLU, Sigmoid, Tanh, Softmax, Identity]
+ACTIVATIONS = [ReLU, Sigmoid, Tanh, Softmax, Identity, Exponential]
 
 
 def _reference(cls, z):
@@ -23,6 +23,8 @@ def _reference(cls, z):
     if cls is Softmax:
         e = np.exp(z)
         return e / e.sum(axis=1, keepdims=True)
+    if cls is Exponential:
+        return np.exp(z)
     return z
 
 
@@ -154,6 +156,34 @@ def test_softmax_across_the_whole_float_range_does_not_overflow(dtype):
         warnings.simplefilter("error")
         softmax.forward(np.array([[big, -big]], dtype=dtype))
     assert_allclose(softmax.output, [[1.0, 0.0]])
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_exponential_saturates_at_the_largest_finite_value(dtype):
+    # The log link's output: e^z up to the largest value the dtype holds, then
+    # flat, without an overflow warning at any finite input.
+    largest = np.finfo(dtype).max
+    z = np.array([[np.log(largest) - 1.0, 1e3, 1e30, largest]], dtype=dtype)
+    exponential = Exponential()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        exponential.forward(z)
+        exponential.backward(np.ones_like(z))
+    assert exponential.output.dtype == dtype
+    assert_allclose(exponential.output[0, 0], largest / np.e, rtol=1e-5)
+    assert np.all(np.isfinite(exponential.output))
+    # Saturated: within a few ulps of the largest value.
+    assert_allclose(exponential.output[0, 1:], largest, rtol=1e-5)
+    # The derivative of e^z is e^z: the upstream gradient times the output.
+    assert_array_equal(exponential.dinputs, exponential.output)
+
+
+def test_exponential_backward_is_output_times_upstream():
+    z = np.array([[-2.0, 0.0, np.log(3.0)]])
+    exponential = Exponential()
+    exponential.forward(z)
+    exponential.backward(np.array([[1.0, -2.0, 0.5]]))
+    assert_allclose(exponential.dinputs, [[np.exp(-2.0), -2.0, 1.5]], rtol=1e-12)
 
 
 @pytest.mark.parametrize("cls", ACTIVATIONS, ids=lambda c: c.__name__)

@@ -1,14 +1,14 @@
 """What a saved model contains, how big it is, and loading it safely with skops.
 
-``docs/persistence.rst`` promises that a fitted model's state is arrays and
-plain Python values held by skmlp's own classes and scikit-learn's
-``LabelBinarizer``: no functions, no random generators, nothing of the size of
-the training data.  This module checks that on the object graph (through
-``__getstate__``, what pickle stores) and on the pickle itself (every global
-it imports), bounds the pickle's size, and checks the skops path: only skmlp
-types are untrusted, the trusted list written in the docs is exact and its
-call runs as written, another version's file warns, and a loaded model keeps
-training exactly as the original.
+``docs/persistence.rst`` promises that a fitted model's state (a classifier's
+or the regressor's) is arrays and plain Python values held by skmlp's own
+classes and scikit-learn's ``LabelBinarizer``: no functions, no random
+generators, nothing of the size of the training data.  This module checks that
+on the object graph (through ``__getstate__``, what pickle stores) and on the
+pickle itself (every global it imports), bounds the pickle's size, and checks
+the skops path: only skmlp types are untrusted, the trusted list written in
+the docs is exact and its call runs as written, another version's file warns,
+and a loaded model keeps training exactly as the original.
 
 ``test_sklearn_integration.py`` covers pickle and joblib round trips in a
 fresh process and the version warning through pickle and joblib; here the
@@ -33,7 +33,11 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 from numpy.testing import assert_array_equal
-from sklearn.datasets import make_classification, make_multilabel_classification
+from sklearn.datasets import (
+    make_classification,
+    make_multilabel_classification,
+    make_regression,
+)
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import LabelBinarizer
 
@@ -41,10 +45,12 @@ import skmlp
 from skmlp import (
     BinaryMLPClassifier,
     InconsistentVersionWarning,
+    MLPRegressor,
     MulticlassMLPClassifier,
 )
 
-ESTIMATORS = [BinaryMLPClassifier, MulticlassMLPClassifier]
+ESTIMATORS = [BinaryMLPClassifier, MulticlassMLPClassifier, MLPRegressor]
+REGRESSION_LOSSES = ["squared_error", "absolute_error", "poisson"]
 OPTIMIZERS = ["sgd", "adagrad", "rmsprop", "adam"]
 ACTIVATIONS = ["relu", "tanh", "sigmoid", "identity"]
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "persistence.rst"
@@ -59,12 +65,21 @@ N_SAMPLES = 137
 
 
 def make_data(Est, n_samples=N_SAMPLES, n_features=11, random_state=0):
+    if Est is MLPRegressor:
+        X, y = make_regression(n_samples=n_samples, n_features=n_features,
+                               n_informative=5, random_state=random_state)
+        return X, np.abs(y / y.std())  # non-negative, for loss="poisson" too
     n_classes = 2 if Est is BinaryMLPClassifier else 3
     X, y = make_classification(
         n_samples=n_samples, n_features=n_features, n_informative=5,
         n_redundant=0, n_classes=n_classes, random_state=random_state,
     )
     return X, y
+
+
+def _outputs(est, X):
+    """What a model computes: probabilities, or the regressor's predictions."""
+    return est.predict(X) if isinstance(est, MLPRegressor) else est.predict_proba(X)
 
 
 def _fit(Est, X, y, **params):
@@ -91,6 +106,9 @@ def _models():
         def build():
             X, y = make_data(Est)
             X = pd.DataFrame(X, columns=[f"col{i}" for i in range(X.shape[1])])
+            if Est is MLPRegressor:  # two targets, from a frame too
+                y = pd.DataFrame({"a": y, "b": 2 * y})
+                return _fit(Est, X, y), X, y
             y = np.array(["no", "yes", "maybe"], dtype=object)[y]
             return _fit(Est, X, y, class_weight="balanced"), X, y
         return build
@@ -107,14 +125,16 @@ def _models():
             X, y = make_data(Est)
             est = Est(hidden_layer_sizes=(4, 3), optimizer="sgd", momentum=0.0,
                       random_state=0)
+            classes = {} if Est is MLPRegressor else {"classes": np.unique(y)}
             for _ in range(2):
-                est.partial_fit(X, y, classes=np.unique(y))
+                est.partial_fit(X, y, **classes)
             return est, X, y
         return build
 
     models = {}
     for Est in ESTIMATORS:
-        short = Est.__name__.replace("MLPClassifier", "").lower()
+        short = ("regressor" if Est is MLPRegressor
+                 else Est.__name__.replace("MLPClassifier", "").lower())
         for optimizer in OPTIMIZERS:
             models[f"{short}-{optimizer}-dropout"] = plain(
                 Est, optimizer=optimizer, dropout=0.2)
@@ -123,10 +143,14 @@ def _models():
                 Est, activation=activation, hidden_layer_sizes=(4, 3),
                 weight_regularizer_l2=[0.1, 0.0, 0.01])
         models[f"{short}-no-hidden-layer"] = plain(Est, hidden_layer_sizes=())
-        models[f"{short}-dataframe-strings"] = frame(Est)
+        frame_kind = "2-targets" if Est is MLPRegressor else "strings"
+        models[f"{short}-dataframe-{frame_kind}"] = frame(Est)
         models[f"{short}-sparse-float32-early-stopping"] = sparse_float32(Est)
         models[f"{short}-partial-fit"] = incremental(Est)
     models["binary-multilabel"] = multilabel
+    for loss in REGRESSION_LOSSES[1:]:  # squared_error is the default above
+        models[f"regressor-{loss}-dropout"] = plain(MLPRegressor, loss=loss,
+                                                     dropout=0.2)
     return models
 
 
@@ -273,7 +297,7 @@ def test_pickle_imports_only_skmlp_classes_and_numpy(name, fitted):
         else:
             assert (module, attribute) in NUMPY_GLOBALS | SKLEARN_GLOBALS, (
                 module, attribute)
-    assert np.array_equal(loaded.predict_proba(X), est.predict_proba(X))
+    assert np.array_equal(_outputs(loaded, X), _outputs(est, X))
 
 
 @pytest.mark.parametrize("Est", ESTIMATORS)
@@ -366,7 +390,7 @@ def test_skops_reports_only_skmlp_types_and_round_trips(name, fitted, skops_io,
         loaded = skops_io.load(path, trusted=_documented_trusted_list())
     assert type(loaded) is type(est)
     assert loaded.get_params() == est.get_params()
-    assert np.array_equal(loaded.predict_proba(X), est.predict_proba(X))
+    assert np.array_equal(_outputs(loaded, X), _outputs(est, X))
     assert_array_equal(loaded.predict(X), est.predict(X))
     assert loaded.loss_curve_ == est.loss_curve_
 
@@ -378,7 +402,7 @@ def test_documented_call_runs_as_written(skops_io, fitted, tmp_path, monkeypatch
     namespace = {}
     exec(_documented_load_call(), namespace)  # noqa: S102 (the docs' own code)
     model = namespace["model"]
-    assert np.array_equal(model.predict_proba(X), est.predict_proba(X))
+    assert np.array_equal(_outputs(model, X), _outputs(est, X))
 
 
 def test_skops_refuses_skmlp_types_unless_trusted(skops_io, fitted):
@@ -419,7 +443,7 @@ def test_skops_file_of_another_version_warns_naming_both(skops_io, fitted,
     assert other_version in messages[0]
     assert skmlp.__version__ in messages[0]
     assert "BinaryMLPClassifier" in messages[0]
-    assert np.array_equal(loaded.predict_proba(X), est.predict_proba(X))
+    assert np.array_equal(_outputs(loaded, X), _outputs(est, X))
 
 
 # -- continuing to train a loaded model -----------------------------------------
