@@ -5,7 +5,10 @@ Build it from the repository root with::
     MPLBACKEND=Agg python -m sphinx -W --keep-going -b html docs docs/_build/html
 
 The build needs no network: intersphinx is not used, and every example of the
-gallery runs on data bundled with scikit-learn.
+gallery runs on data bundled with scikit-learn. Neither does the built site:
+MathJax is copied into it (``sphinx-mathjax-offline``) instead of loaded from
+a CDN, and ``docs/check_offline.py`` fails CI if any page loads a script or a
+stylesheet from another host.
 """
 
 import os
@@ -38,6 +41,9 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
     "sphinx.ext.mathjax",
+    # Ships MathJax 3 and copies it into _static/mathjax, so that formulas are
+    # typeset without network access; it points mathjax_path there.
+    "sphinx-mathjax-offline",
     "sphinx.ext.viewcode",
     "numpydoc",
     "sphinx_gallery.gen_gallery",
@@ -99,6 +105,9 @@ sphinx_gallery_conf = {
     "min_reported_time": 1,
     "matplotlib_animations": False,
     "capture_repr": ("_repr_html_", "__repr__"),
+    # The timing pages sphinx-gallery writes load jQuery and DataTables from
+    # CDNs, which an offline site cannot; the build log reports the times.
+    "write_computation_times": False,
 }
 
 # -- Methods inherited from scikit-learn -------------------------------------------
