@@ -14,11 +14,13 @@ stylesheet from another host.
 import os
 import re
 from datetime import date
+from pathlib import Path
 
 # The examples plot with matplotlib; never open a window.
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 import numpy  # noqa: F401  (loads BLAS, so that the limit below applies to it)
+from docutils import nodes
 from sphinx_gallery.sorting import ExplicitOrder
 from threadpoolctl import threadpool_limits
 
@@ -57,6 +59,10 @@ root_doc = "index"
 exclude_patterns = ["_build", "Thumbs.db", ".DS_Store", "**.ipynb_checkpoints"]
 # Plain ``literal`` text is code, not a cross-reference.
 default_role = "literal"
+# In the right sidebar, list a class's methods as ``fit()``, not as
+# ``BinaryMLPClassifier.fit()``: the class is the page's title, and the long
+# form does not fit in the sidebar's width.
+toc_object_entries_show_parents = "hide"
 pygments_style = "sphinx"
 # Off: numpydoc turns every "array-like of shape ..." type into a reference,
 # which would need intersphinx (a network fetch) to resolve.
@@ -125,8 +131,21 @@ def _unlink_sklearn_xrefs(app, what, name, obj, options, lines):
     lines[:] = [_SKLEARN_XREF.sub(r"\1", line) for line in lines]
 
 
+# -- One "On this page" list per page ----------------------------------------------
+# The theme lists every page's sections in its right sidebar. A ``contents``
+# directive in a page would print the same list a second time, in the page:
+# drop its output.
+
+
+def _drop_contents_lists(app, doctree):
+    for topic in list(doctree.findall(nodes.topic)):
+        if "contents" in topic["classes"]:
+            topic.parent.remove(topic)
+
+
 def setup(app):
     app.connect("autodoc-process-docstring", _unlink_sklearn_xrefs)
+    app.connect("doctree-read", _drop_contents_lists)
 
 
 # -- HTML ------------------------------------------------------------------------
@@ -139,5 +158,15 @@ html_theme_options = {
     "footer_start": ["copyright"],
     "footer_end": ["sphinx-version", "theme-version"],
 }
-html_sidebars = {"index": [], "changelog": [], "benchmarks": [], "cli": []}
+# The left sidebar lists the pages of the current section. The user guide, the
+# API reference and the examples have pages to list; every other top-level
+# page stands alone, and would show an empty "Section Navigation": no sidebar.
+_SECTIONS_WITH_PAGES = {"user_guide", "api"}
+html_sidebars = {
+    page.stem: []
+    for page in Path(__file__).parent.glob("*.rst")
+    if page.stem not in _SECTIONS_WITH_PAGES
+}
+html_static_path = ["_static"]
+html_css_files = ["skmlp.css"]
 html_show_sourcelink = False
