@@ -136,13 +136,19 @@ def _unlink_sklearn_xrefs(app, what, name, obj, options, lines):
 # -- One "On this page" list per page ----------------------------------------------
 # The theme lists every page's sections in its right sidebar. A ``contents``
 # directive in a page would print the same list a second time, in the page:
-# drop its output.
+# drop its output, and the links from the section titles back to its entries.
 
 
 def _drop_contents_lists(app, doctree):
     for topic in list(doctree.findall(nodes.topic)):
-        if "contents" in topic["classes"]:
-            topic.parent.remove(topic)
+        if "contents" not in topic["classes"]:
+            continue
+        entry_ids = {id_ for node in topic.findall(nodes.Element)
+                     for id_ in node["ids"]}
+        for title in doctree.findall(nodes.title):
+            if title.get("refid") in entry_ids:
+                del title["refid"]
+        topic.parent.remove(topic)
 
 
 def setup(app):
