@@ -183,26 +183,16 @@ class PoissonDeviance(Loss):
 
 class _ResidualHead(_FusedOutput):
     """A regression head whose gradient with respect to the pre-activation is
-    ``factor * f(p - y) / K`` per sample, scaled like the mean."""
+    ``factor * f(p - y) / K`` per sample, scaled like the mean (the backward
+    pass of :class:`~skmlp.losses._FusedOutput` with these two pieces)."""
 
-    def backward(self, dvalues, y_true, *, sample_weight=None):
-        """Set ``dinputs``, the gradient with respect to the pre-activation.
-
-        Parameters
-        ----------
-        dvalues : ndarray of shape (n_samples, n_outputs)
-            The predictions computed by :meth:`forward` (``self.output``).
-        y_true : ndarray
-            Targets.
-        sample_weight : array-like of shape (n_samples,), default=None
-        """
-        dtype = dvalues.dtype
-        out = self._workspace("dinputs", dvalues.shape, dtype)
-        np.subtract(dvalues, _as_predictions(y_true, dvalues), out=out)
+    def _scaled_residual(self, predictions, y_true, scale, out):
+        np.subtract(predictions, _as_predictions(y_true, predictions), out=out)
         self._residual_function(out)
-        out *= dtype.type(self._factor / dvalues.shape[1])
-        out *= _row_scale(len(dvalues), sample_weight, dtype)
-        self.dinputs = out
+        out *= scale
+
+    def _output_scale(self, out):
+        return out.dtype.type(self._factor / out.shape[1])
 
     @staticmethod
     def _residual_function(residual):

@@ -246,7 +246,8 @@ class _FusedOutput(_Block):
         Parameters
         ----------
         dvalues : ndarray of shape (n_samples, n_outputs)
-            The probabilities computed by :meth:`forward` (``self.output``).
+            The outputs computed by :meth:`forward` (``self.output``):
+            probabilities, or a regression head's predictions.
         y_true : ndarray
             Targets.
         sample_weight : array-like of shape (n_samples,), default=None
