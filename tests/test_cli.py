@@ -469,6 +469,9 @@ def bad_files(data_dir):
     frame["mean radius"] = frame["mean radius"].astype(str)
     frame.loc[3, "mean radius"] = "n.a."
     frame.to_csv(files["cancer_text"], index=False)
+    files["cancer_bool"] = data_dir / "cancer_bool.csv"
+    frame["mean radius"] = frame.index % 2 == 0
+    frame.to_csv(files["cancer_bool"], index=False)
     return files
 
 
@@ -517,6 +520,8 @@ BAD_INPUT = {
     "predict non-numeric": ["predict", "{cancer_model}", "{strings}"],
     "predict text in a numeric column": ["predict", "{cancer_model}",
                                          "{cancer_text}"],
+    "predict booleans in a numeric column": ["predict", "{cancer_model}",
+                                             "{cancer_bool}"],
     "predict unknown id column": ["predict", "{iris_model}", "{iris_csv}",
                                   "--id-column", "nope"],
     "predict negative precision": ["predict", "{iris_model}", "{iris_csv}",
@@ -700,6 +705,15 @@ def test_sep_option_overrides_the_detection(capsys, messy_csv):
     status, out, _ = run(capsys, *argv, "--sep", "semicolon")
     assert status == 0
     assert "separated by ';' (--sep)" in out.splitlines()[1]
+
+
+def test_a_wrong_separator_is_suspected(capsys, messy_csv):
+    status, out, err = run(
+        capsys, "train", "--csv", messy_csv, "--target", "churned", "--sep", ","
+    )
+    assert_one_error_line(status, out, err)
+    assert "has no column 'churned'" in err
+    assert "(one column: is the separator right? see --sep)" in err
 
 
 def test_missing_target_values_are_counted(capsys, tmp_path):

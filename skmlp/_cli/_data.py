@@ -152,10 +152,8 @@ def load_csv(path, target, *, sep=None, drop=()):
     frame, how = read_table(path, sep)
     absent = [name for name in [target, *drop] if name not in frame.columns]
     if absent:
-        raise CLIError(
-            f"{quoted_names(absent)} not in {path}; its columns are "
-            f"{quoted_names(frame.columns)}"
-        )
+        columns = _columns(frame)
+        raise CLIError(f"{path} has no column {quoted_names(absent)}; {columns}")
     if target in drop:
         raise CLIError(f"--drop names the target column {target!r}")
     y = frame[target]
@@ -177,6 +175,14 @@ def load_csv(path, target, *, sep=None, drop=()):
     return Data(
         X=X, y=y.to_numpy(), source=path, target=f"column {target!r}", notes=[note]
     )
+
+
+def _columns(frame):
+    """``its columns are ...``, with a hint when the separator looks wrong."""
+    text = f"its columns are {quoted_names(frame.columns)}"
+    if frame.shape[1] == 1:
+        text += " (one column: is the separator right? see --sep)"
+    return text
 
 
 @dataclass

@@ -22,8 +22,8 @@ def run(args):
     frame, _ = read_table(args.csv, args.sep)
     if args.id_column is not None and args.id_column not in frame.columns:
         raise CLIError(
-            f"--id-column {args.id_column!r} is not in {args.csv}; its columns "
-            f"are {quoted_names(frame.columns)}"
+            f"{args.csv} has no column {args.id_column!r} (--id-column); its "
+            f"columns are {quoted_names(frame.columns)}"
         )
     X = prediction_features(model, frame, args.csv, id_column=args.id_column)
     pandas = import_pandas()
@@ -73,6 +73,7 @@ def prediction_features(model, frame, path, *, id_column=None):
 
 
 def _check_numeric(frame, columns, path):
+    from pandas import to_numeric
     from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
     not_numeric = [
@@ -81,10 +82,12 @@ def _check_numeric(frame, columns, path):
         if not is_numeric_dtype(frame[name]) or is_bool_dtype(frame[name])
     ]
     if not_numeric:
-        example = frame[not_numeric[0]].dropna().iloc[0]
+        values = frame[not_numeric[0]].dropna()
+        odd = values[to_numeric(values, errors="coerce").isna()]
+        example = f" (such as {odd.iloc[0]!r})" if len(odd) else ""
         raise CLIError(
             f"the model reads these columns as numbers, but in {path} they hold "
-            f"text (such as {example!r}): {quoted_names(not_numeric)}"
+            f"text or booleans{example}: {quoted_names(not_numeric)}"
         )
 
 
