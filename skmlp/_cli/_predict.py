@@ -13,8 +13,7 @@ from ._preprocessing import ColumnKinds, check_finite
 def run(args):
     """Write one row of predictions per row of the CSV; return the exit status.
 
-    The output file, if given, is written complete or not at all; on the
-    standard output, the CSV is written in one piece once it is computed.
+    The output file, if given, is written complete or not at all.
     """
     if args.output:
         check_writable(args.output, "predictions")
@@ -92,10 +91,15 @@ def _check_numeric(frame, columns, path):
 
 
 def write_csv(frame, output):
-    """Write ``frame`` to ``output`` (a path, or None for stdout) in one piece."""
+    """Write ``frame`` to ``output``, a path or None for stdout.
+
+    A file is written complete or not at all.  The standard output gets the
+    whole CSV once it is rendered, so an interrupt while rendering writes
+    nothing; the write itself stays interruptible, like any stream (a long
+    listing in a terminal can be stopped).
+    """
     if output is None:
         text = frame.to_csv(index=False, lineterminator="\n")
-        _interrupts.committing()
         sys.stdout.write(text)
         sys.stdout.flush()
         return
