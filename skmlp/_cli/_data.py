@@ -143,7 +143,8 @@ def load_bundled(name):
     from sklearn import datasets
 
     bunch = getattr(datasets, f"load_{name}")()
-    y = np.asarray(bunch.target_names)[bunch.target]
+    names = getattr(bunch, "target_names", None)  # none for a numeric target
+    y = bunch.target if names is None else np.asarray(names)[bunch.target]
     return Data(X=bunch.data, y=y, source=name, target=f"of {name}")
 
 

@@ -43,7 +43,7 @@ def run(args):
         prepared.task,
         prepared.data.y,
         prepared.kinds,
-        estimator_params(args, verbose=0, lambdas=False),
+        estimator_params(args, prepared.task, verbose=0, lambdas=False),
     )
     candidates = setting_list(grid)
     n_fits = len(candidates) * args.cv

@@ -5,14 +5,15 @@ main thread happens to be.  That is wrong for the command line twice over:
 
 * the estimators catch :class:`KeyboardInterrupt` to end training with a
   warning and a usable model (scikit-learn's behaviour, right in Python), so
-  ``train`` used to save a half-trained model and ``grid`` to go on with the
-  next fold;
+  ``train`` would save a half-trained model and ``grid`` go on with the next
+  fold;
 * an exception raised at an arbitrary bytecode of a library that was not
   written for it can leave that library's C state inconsistent.  pandas reads
-  a large CSV with a pool of threads, each parsing into a C buffer; a
-  :class:`KeyboardInterrupt` landing while the pool starts a thread skips the
-  thread's registration, so the pool's cleanup frees the buffers while the
-  unregistered thread still parses into them: a segmentation fault.
+  a large CSV with a pool of threads, each parsing into a C buffer.  An
+  interrupt that lands in ``Thread.start`` (which waits, interruptibly, for
+  the new thread) leaves a running thread the pool never registered and so
+  never joins: the reader's cleanup frees the buffers that thread still
+  parses into, a segmentation fault.
 
 So while a command runs, :func:`handling_interrupts` installs a handler that
 follows one of three modes:

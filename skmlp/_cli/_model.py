@@ -19,7 +19,7 @@ PREPROCESS_STEP = "preprocess"
 ESTIMATOR_STEP = "estimator"
 
 
-def estimator_params(args, *, verbose, lambdas=True):
+def estimator_params(args, task, *, verbose, lambdas=True):
     """The estimator parameters the options set (the lambdas unless searched)."""
     params = {
         "hidden_layer_sizes": args.hidden,
@@ -33,6 +33,7 @@ def estimator_params(args, *, verbose, lambdas=True):
         "early_stopping": args.early_stopping,
         "random_state": args.random_state,
         "verbose": verbose,
+        **task.task_params(args),
     }
     if lambdas:
         for option, param in LAMBDAS.items():

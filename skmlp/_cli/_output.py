@@ -36,11 +36,14 @@ def value_text(value):
 def settings(estimator, exclude=()):
     """``hidden=64, activation=relu, l1=0, ...``: the settings actually used."""
     params = estimator.get_params()
-    return ", ".join(
-        f"{option}={value_text(params[param])}"
-        for param, option in _SETTINGS.items()
-        if param not in exclude and (param not in _SHOWN_WHEN_SET or params[param])
-    )
+    shown = [
+        param
+        for param in _SETTINGS
+        if param in params  # each estimator shows the settings it has
+        and param not in exclude
+        and (param not in _SHOWN_WHEN_SET or params[param])
+    ]
+    return ", ".join(f"{_SETTINGS[p]}={value_text(params[p])}" for p in shown)
 
 
 def duration(seconds):

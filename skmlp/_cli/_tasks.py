@@ -8,12 +8,13 @@ the task and never test which one it is.
 
 Today there is one, :data:`CLASSIFICATION`.  The regressor (``MLPRegressor``,
 API.md section 6) plugs in as a second object with the same attributes:
-``estimator`` returns an ``MLPRegressor(loss=..., **params)``,
-``validation_line`` prints ``Validation, r2: ..., loss: ...``, ``scoring``
-is ``"r2"``, ``stratified`` is False, and ``prediction_columns`` refuses
-``--proba``; :func:`choose_task` then picks it for ``--task regression``, or
-for ``--task auto`` when the target looks continuous (where it raises an
-error today), and :func:`task_of` knows its estimator class.
+``task_params`` returns ``{"loss": args.loss}``, ``estimator`` an
+``MLPRegressor(**params)``, ``validation_line`` prints ``Validation, r2:
+..., loss: ...``, ``scoring`` is ``"r2"``, ``stratified`` is False, and
+``prediction_columns`` refuses ``--proba``; :func:`choose_task` then picks
+it for ``--task regression``, or for ``--task auto`` when the target looks
+continuous (where it raises an error today), and :data:`TASKS` lists it so
+that :func:`task_of` knows its estimator.
 """
 
 import numpy as np
@@ -32,6 +33,10 @@ class Classification:
     scoring = "accuracy"
     score_name = "accuracy"
     stratified = True
+
+    def task_params(self, args):
+        """Estimator parameters only this task has: none for the classifiers."""
+        return {}
 
     def check_target(self, y, column):
         """A CLIError unless ``y`` holds at least two classes."""

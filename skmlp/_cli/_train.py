@@ -29,7 +29,8 @@ def run(args):
         check_writable(args.save, "model")
     prepared = prepare(args)
     split = prepared.split
-    params = estimator_params(args, verbose=0 if args.quiet else 1)
+    verbose = 0 if args.quiet else 1
+    params = estimator_params(args, prepared.task, verbose=verbose)
     model = make_model(prepared.task, prepared.data.y, prepared.kinds, params)
     estimator = model.named_steps[ESTIMATOR_STEP]
     if not args.quiet:
