@@ -434,6 +434,105 @@ def test_help(capsys, command, options):
         assert option in out
 
 
+# -- regression ----------------------------------------------------------------------
+REGRESSION_LINE = re.compile(r"^Validation, r2: (-?\d\.\d{3}), loss: \S+$")
+R2_EPOCH_LINE = re.compile(r"^epoch: \d+, r2: -?\d\.\d{3}, loss: ")
+
+
+def _numbers_csv(path, y, n_features=3, seed=0):
+    rng = np.random.default_rng(seed)
+    frame = pd.DataFrame(rng.normal(size=(len(y), n_features)),
+                         columns=[f"x{i}" for i in range(n_features)])
+    frame["y"] = y
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_diabetes_trains_the_regressor(capsys, tmp_path):
+    path = tmp_path / "diabetes.joblib"
+    status, out, err = run(capsys, "train", "--dataset", "diabetes", "--epochs", "20",
+                           "--save", path)
+    assert status == 0, err
+    lines = out.splitlines()
+    assert lines[0].startswith("Training MLPRegressor on diabetes: loss=squared_error")
+    assert "Task: regression (the target holds 214 distinct whole numbers" in out
+    assert "Target: standardized for training" in out
+    assert sum(bool(R2_EPOCH_LINE.match(line)) for line in lines) == 20
+    r2 = float(REGRESSION_LINE.match(lines[-1]).group(1))
+    assert r2 > 0.1
+    # The saved model predicts in the target's units, not standardized ones.
+    model = joblib.load(path)
+    X, y = sklearn_datasets.load_diabetes(return_X_y=True)
+    assert 50 < model.predict(X).mean() < 250
+
+
+@pytest.mark.parametrize(
+    ("y", "task", "reason"),
+    [
+        (np.linspace(0.5, 10.5, 60), "regression", "numbers that are not all whole"),
+        (np.arange(60) * 1000, "regression", "60 distinct whole numbers"),
+        (np.arange(60) % 4, "classification", "4 distinct whole numbers"),
+        (np.array(["a", "b", "c"] * 20), "classification", "labels, not numbers"),
+    ],
+)
+def test_auto_task_says_what_it_chose_and_why(capsys, tmp_path, y, task, reason):
+    csv = _numbers_csv(tmp_path / "data.csv", y)
+    status, out, err = run(capsys, "train", "--csv", csv, "--target", "y",
+                           "--epochs", "2")
+    assert status == 0, err
+    (line,) = [line for line in out.splitlines() if line.startswith("Task: ")]
+    assert line.startswith(f"Task: {task} (")
+    assert reason in line
+    final = out.splitlines()[-1]
+    assert final.startswith("Validation, r2:" if task == "regression"
+                            else "Validation, acc:")
+
+
+def test_task_option_overrides_the_choice(capsys, tmp_path):
+    csv = _numbers_csv(tmp_path / "data.csv", np.arange(60) % 4)
+    status, out, _ = run(capsys, "train", "--csv", csv, "--target", "y",
+                         "--task", "regression", *FAST)
+    assert status == 0
+    assert REGRESSION_LINE.match(out.strip())
+
+
+def test_regression_predict_writes_numbers_and_refuses_proba(capsys, tmp_path):
+    model = tmp_path / "reg.joblib"
+    csv = _numbers_csv(tmp_path / "data.csv", np.linspace(100, 900, 80))
+    assert run(capsys, "train", "--csv", csv, "--target", "y", "--save", model,
+               *FAST)[0] == 0
+    status, out, _ = run(capsys, "predict", model, csv, "--precision", "1")
+    assert status == 0
+    predictions = pd.read_csv(io.StringIO(out))
+    assert list(predictions.columns) == ["prediction"]
+    assert len(predictions) == 80
+    assert predictions["prediction"].between(0, 2000).all()
+    assert_one_error_line(*run(capsys, "predict", model, csv, "--proba"))
+
+
+@pytest.mark.parametrize("loss", ["absolute_error", "poisson"])
+def test_loss_option_reaches_the_regressor(capsys, tmp_path, loss):
+    model = tmp_path / "reg.joblib"
+    csv = _numbers_csv(tmp_path / "data.csv", np.linspace(1, 40, 80))
+    status, out, _ = run(capsys, "train", "--csv", csv, "--target", "y",
+                         "--loss", loss, "--save", model, *FAST)
+    assert status == 0
+    network = joblib.load(model)[-1]
+    network = getattr(network, "regressor_", network)
+    assert network.loss == loss
+    # Poisson counts are trained on as they are; the others standardized.
+    assert (type(joblib.load(model)[-1]).__name__ == "MLPRegressor") == (
+        loss == "poisson")
+
+
+def test_grid_ranks_regression_by_r2(capsys):
+    status, out, _ = run(capsys, "grid", "--dataset", "diabetes", "--l2", "0,0.01",
+                         "--cv", "2", "--epochs", "5")
+    assert status == 0
+    assert "mean CV r2" in out
+    assert REGRESSION_LINE.match(out.splitlines()[-1])
+
+
 # -- bad input ---------------------------------------------------------------------
 
 
@@ -472,6 +571,10 @@ def bad_files(data_dir):
     files["cancer_bool"] = data_dir / "cancer_bool.csv"
     frame["mean radius"] = frame.index % 2 == 0
     frame.to_csv(files["cancer_bool"], index=False)
+    files["negative"] = data_dir / "negative.csv"
+    pd.DataFrame({"a": np.arange(30.0), "y": np.linspace(-3, 3, 30)}).to_csv(
+        files["negative"], index=False
+    )
     return files
 
 
@@ -484,7 +587,10 @@ BAD_INPUT = {
     "csv without target": ["train", "--csv", "{wine}"],
     "target without csv": ["train", "--target", "label"],
     "csv and dataset": ["train", "--csv", "{wine}", "--dataset", "iris"],
-    "continuous target": ["train", "--csv", "{wine}", "--target", "alcohol"],
+    "regression of labels": ["train", "--csv", "{wine}", "--target", "label",
+                             "--task", "regression"],
+    "poisson of negative numbers": ["train", "--csv", "{negative}", "--target", "y",
+                                    "--loss", "poisson"],
     "drop unknown column": ["train", "--csv", "{wine}", "--target", "label",
                             "--drop", "hue,nope"],
     "drop the target": ["train", "--csv", "{wine}", "--target", "label",
@@ -634,12 +740,13 @@ def test_messy_csv_is_preprocessed_and_reported(capsys, tmp_path, messy_csv):
         f"Read {messy_csv}: 400 rows, 7 columns, separated by ';' (detected); "
         "dropped 'customer_id' (--drop)"
     )
-    assert lines[3] == (
+    assert lines[3].startswith("Task: classification (the target holds labels")
+    assert lines[4] == (
         "Numeric columns (3: 'age', 'monthly_fee', 'visits'): missing values in "
         f"'age' ({frame['age'].isna().sum()} rows) imputed with the median; "
         "standardized"
     )
-    assert lines[4] == (
+    assert lines[5] == (
         "Text columns (2: 'region' with 3 values, 'plan' with 3 values): missing "
         f"values in 'region' ({frame['region'].isna().sum()} rows) imputed with "
         "the most frequent value; one-hot encoded, values not seen in training "

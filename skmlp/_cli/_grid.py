@@ -19,6 +19,7 @@ from ._model import (
     check_writable,
     estimator_params,
     make_model,
+    network_path,
     save_model,
 )
 from ._option_types import lambda_list
@@ -45,11 +46,11 @@ def run(args):
         prepared.kinds,
         estimator_params(args, prepared.task, verbose=0, lambdas=False),
     )
-    candidates = setting_list(grid)
+    candidates = setting_list(grid, network_path(model))
     n_fits = len(candidates) * args.cv
     progress = None
     if not args.quiet:
-        estimator = model.named_steps[ESTIMATOR_STEP]
+        estimator = prepared.task.network(model.named_steps[ESTIMATOR_STEP])
         searched = {LAMBDAS[option] for option in grid}
         print(
             f"Grid search of {type(estimator).__name__} on {prepared.data.source}: "
@@ -94,8 +95,9 @@ class Candidate:
         return ", ".join(f"{o}={value_text(v)}" for o, v in self.values.items())
 
 
-def setting_list(grid):
-    """Every combination of the ``{option: values}`` grid, in GridSearchCV's order."""
+def setting_list(grid, path=f"{ESTIMATOR_STEP}__"):
+    """Every combination of the ``{option: values}`` grid, in GridSearchCV's
+    order; ``path`` prefixes the network's parameter names in the model."""
     from sklearn.model_selection import ParameterGrid
 
     options = [option for option in LAMBDAS if option in grid]
@@ -103,7 +105,7 @@ def setting_list(grid):
     for combination in ParameterGrid(grid):
         values = {option: combination[option] for option in options}
         params = {
-            f"{ESTIMATOR_STEP}__{LAMBDAS[option]}": value
+            f"{path}{LAMBDAS[option]}": value
             for option, value in values.items()
         }
         candidates.append(Candidate(values, params))

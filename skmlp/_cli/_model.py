@@ -53,6 +53,15 @@ def make_model(task, y, kinds, params):
     )
 
 
+def network_path(model):
+    """The prefix of the network's parameters in ``model``'s ``set_params``:
+    ``estimator__``, or ``estimator__regressor__`` when a
+    TransformedTargetRegressor wraps it."""
+    step = model.named_steps[ESTIMATOR_STEP]
+    inner = "regressor__" if "regressor" in step.get_params(deep=False) else ""
+    return f"{ESTIMATOR_STEP}__{inner}"
+
+
 def check_writable(path, what):
     """A CLIError now, rather than after the training, if ``path`` cannot be written."""
     directory = os.path.dirname(os.path.abspath(path))

@@ -6,6 +6,7 @@ from ._parser import LAMBDAS
 
 # estimator parameter -> the option that sets it, as the settings line names it
 _SETTINGS = {
+    "loss": "loss",
     "hidden_layer_sizes": "hidden",
     "activation": "activation",
     **{param: option for option, param in LAMBDAS.items()},

@@ -10,12 +10,16 @@ scikit-learn.  A command is named by the module that runs it
 import argparse
 
 from .. import __version__
-from .._registry import HIDDEN_ACTIVATIONS, OPTIMIZERS
+from .._registry import HIDDEN_ACTIVATIONS, OPTIMIZERS, REGRESSION_LOSSES
 from . import _option_types as types
 from ._errors import CLIError
 
-# Bundled with scikit-learn, so ``skmlp train`` works without a download.
-DATASETS = ("digits", "iris", "wine", "breast_cancer")
+# Bundled with scikit-learn, so ``skmlp train`` works without a download
+# (diabetes has a numeric target: a regression).
+DATASETS = ("digits", "iris", "wine", "breast_cancer", "diabetes")
+
+# --task: what the target asks for; "auto" decides from the target.
+TASK_CHOICES = ("auto", "classification", "regression")
 
 # The bundled datasets' target column, as scikit-learn names it in
 # ``load_*(as_frame=True).frame``: a CSV exported that way can be fed to
@@ -35,6 +39,10 @@ DEFAULT_TEST_SIZE = 0.25
 DEFAULT_RANDOM_STATE = 0
 DEFAULT_CV = 5
 DEFAULT_L2_GRID = "0,1e-4,1e-3,1e-2"
+
+# A numeric target of whole numbers with more distinct values than this is a
+# quantity (a count, a price), not class labels.
+MAX_CLASSES_OF_NUMBERS = 20
 
 # command-line name -> estimator parameter of the four lambdas
 LAMBDAS = {
@@ -72,20 +80,31 @@ def _data_options():
         "--dataset",
         choices=DATASETS,
         help="a dataset bundled with scikit-learn (default: digits); "
-        "breast_cancer trains the BinaryMLPClassifier",
+        "breast_cancer trains the BinaryMLPClassifier, diabetes the "
+        "MLPRegressor",
     )
     group.add_argument(
         "--csv",
         metavar="PATH",
-        help="your own data: a CSV file with a header row and a label column "
+        help="your own data: a CSV file with a header row and a target column "
         "named by --target; text columns are one-hot encoded and missing "
         "feature values imputed (needs pandas)",
     )
     group.add_argument(
         "--target",
         metavar="COLUMN",
-        help="the label column of --csv; two classes train the "
-        "BinaryMLPClassifier, more the MulticlassMLPClassifier",
+        help="the target column of --csv: class labels (two classes train "
+        "the BinaryMLPClassifier, more the MulticlassMLPClassifier) or numbers "
+        "(the MLPRegressor; see --task)",
+    )
+    group.add_argument(
+        "--task",
+        choices=TASK_CHOICES,
+        default="auto",
+        help="classification or regression; 'auto' chooses regression for a "
+        "numeric target that is not all whole numbers or has more than "
+        f"{MAX_CLASSES_OF_NUMBERS} distinct values, and says why "
+        "(default: %(default)s)",
     )
     _separator_option(group)
     group.add_argument(
@@ -100,7 +119,8 @@ def _data_options():
         type=types.test_fraction,
         default=DEFAULT_TEST_SIZE,
         metavar="FRACTION",
-        help="fraction held out, stratified, for the final Validation line; 0 "
+        help="fraction held out (stratified for classification) for the final "
+        "Validation line; 0 "
         "trains on every row, with no held-out score (default: %(default)s)",
     )
     group.add_argument(
@@ -187,7 +207,15 @@ def _model_options():
         "--early-stopping",
         action="store_true",
         help="hold out 10%% of the training data and stop when its accuracy "
-        "stops improving, keeping the best epoch's weights",
+        "(R² for regression) stops improving, keeping the best epoch's weights",
+    )
+    group.add_argument(
+        "--loss",
+        choices=tuple(REGRESSION_LOSSES),
+        default="squared_error",
+        help="the regression loss (regression only): squared_error and "
+        "absolute_error train on the standardized target, poisson (for counts, "
+        "non-negative) on the raw one (default: %(default)s)",
     )
     return parent
 
@@ -235,11 +263,12 @@ def _add_train(commands, data, model):
     parser = commands.add_parser(
         "train",
         parents=[data, model],
-        help="train on a bundled dataset or a CSV, report held-out accuracy",
+        help="train on a bundled dataset or a CSV, report the held-out score",
         description="Train a network (a scikit-learn Pipeline of the "
-        "preprocessing and an skmlp classifier): print the settings, one line "
-        "per epoch, then the accuracy and log-loss on a held-out stratified "
-        "test split. Ctrl-C stops at once, with exit status 130 and no file "
+        "preprocessing and an skmlp classifier or regressor, chosen from the "
+        "target): print the settings, one line per epoch, then the accuracy "
+        "and log-loss (R² and the loss, for regression) on a held-out test "
+        "split. Ctrl-C stops at once, with exit status 130 and no file "
         "written.",
     )
     _lambda_options(parser, grid=False)
@@ -275,7 +304,8 @@ def _add_predict(commands):
     parser.add_argument(
         "--proba",
         action="store_true",
-        help="add one probability column per class, named proba_<label>",
+        help="add one probability column per class, named proba_<label> "
+        "(classifiers only)",
     )
     parser.add_argument(
         "--id-column",
@@ -309,7 +339,8 @@ def _add_grid(commands, data, model):
         type=types.cv_folds,
         default=DEFAULT_CV,
         metavar="FOLDS",
-        help="number of stratified cross-validation folds (default: %(default)s)",
+        help="number of cross-validation folds, stratified for classification "
+        "(default: %(default)s)",
     )
     parser.add_argument(
         "--n-jobs",
@@ -331,13 +362,14 @@ def build_parser():
     """The argument parser of the ``skmlp`` command and its subcommands."""
     parser = _Parser(
         prog="skmlp",
-        description="Train, apply and tune skmlp neural-network classifiers "
-        "from the shell.",
+        description="Train, apply and tune skmlp neural networks (classifiers "
+        "and regressors) from the shell.",
         epilog="examples:\n"
         "  skmlp train\n"
         "  skmlp train --dataset breast_cancer --hidden 32 --l2 1e-4 "
         "--save model.joblib\n"
         "  skmlp train --csv data.csv --target label --drop id --save model.joblib\n"
+        "  skmlp train --csv houses.csv --target price --loss absolute_error\n"
         "  skmlp predict model.joblib new.csv --proba --output predictions.csv\n"
         "  skmlp grid --dataset wine --l2 0,1e-4,1e-3 --cv 5\n"
         "\nRun 'skmlp COMMAND --help' for the options of a command.",

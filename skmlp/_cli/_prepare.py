@@ -16,10 +16,12 @@ from ._tasks import choose_task
 
 @dataclass
 class Prepared:
-    """The data, its task, its column kinds and its training / test split."""
+    """The data, its task (and why), its column kinds and its split."""
 
     data: Data
     task: object
+    task_reason: str
+    target_note: str | None
     kinds: ColumnKinds
     split: Split
     test_size: float
@@ -32,7 +34,7 @@ def prepare(args):
     about suspicious columns are printed once, before the split.
     """
     data = load_training_data(args)
-    task = choose_task(data.y, data.target)
+    task, reason = choose_task(data.y, data.target, args.task, args.loss)
     kinds = column_kinds(data.X)
     check_finite(data.X, kinds, data.source)
     warn_about_suspicious_columns(data.X, kinds)
@@ -42,7 +44,8 @@ def prepare(args):
         stratify=task.stratified,
         random_state=args.random_state,
     )
-    return Prepared(data, task, kinds, split, args.test_size)
+    note = task.target_note(data.y, args.loss)
+    return Prepared(data, task, reason, note, kinds, split, args.test_size)
 
 
 def data_lines(prepared):
@@ -60,5 +63,7 @@ def data_lines(prepared):
     return [
         *data.notes,
         f"Data: {rows}, {data.X.shape[1]} feature columns; {target}",
+        f"Task: {prepared.task.name} ({prepared.task_reason})",
+        *([prepared.target_note] if prepared.target_note else []),
         *describe(data.X, prepared.kinds),
     ]

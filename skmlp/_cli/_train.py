@@ -32,7 +32,7 @@ def run(args):
     verbose = 0 if args.quiet else 1
     params = estimator_params(args, prepared.task, verbose=verbose)
     model = make_model(prepared.task, prepared.data.y, prepared.kinds, params)
-    estimator = model.named_steps[ESTIMATOR_STEP]
+    estimator = prepared.task.network(model.named_steps[ESTIMATOR_STEP])
     if not args.quiet:
         print(
             f"Training {type(estimator).__name__} on {prepared.data.source}: "
@@ -42,6 +42,8 @@ def run(args):
     started = time.perf_counter()
     model.fit(split.X_train, split.y_train)
     seconds = time.perf_counter() - started
+    # Fitted: a TransformedTargetRegressor trains a copy of its regressor.
+    estimator = prepared.task.network(model.named_steps[ESTIMATOR_STEP])
     report = [] if args.quiet else outcome_lines(estimator, prepared, seconds)
     report.append(final_line(model, prepared, seconds))
     if args.save:
@@ -77,7 +79,7 @@ def final_line(model, prepared, seconds):
     split = prepared.split
     if split.has_test:
         return prepared.task.validation_line(model, split.X_test, split.y_test)
-    epochs = model[-1].n_iter_
+    epochs = prepared.task.network(model[-1]).n_iter_
     return (
         f"No held-out score (--test-size 0): trained on all {len(split.y_train)} "
         f"samples in {duration(seconds)} ({epochs} epochs)"
