@@ -84,8 +84,9 @@ sphinx_gallery_conf = {
     # Run every plot_*.py script of examples/.
     "filename_pattern": r"/plot_",
     "ignore_pattern": r"__init__\.py",
-    # From the building blocks to the estimators, then their features; examples
-    # not listed go where "*" is.
+    # From the building blocks to the classifiers, then their features, then
+    # the regressor; examples not listed go where "*" is, before the
+    # comparisons with scikit-learn.
     "within_subsection_order": ExplicitOrder(
         [
             "plot_notebook_loop.py",
@@ -98,9 +99,12 @@ sphinx_gallery_conf = {
             "plot_dropout.py",
             "plot_loss_curves_early_stopping.py",
             "plot_class_imbalance.py",
+            "plot_regression_l1_vs_l2.py",
+            "plot_poisson_counts.py",
             "*",
             "plot_persistence.py",
             "plot_vs_sklearn.py",
+            "plot_vs_sklearn_regressor.py",
         ]
     ),
     "doc_module": ("skmlp",),
