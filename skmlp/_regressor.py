@@ -249,10 +249,12 @@ MLPRegressor.__doc__ = compose(
     where :math:`\\ell_i` is the mean over the targets of
     :math:`(y - p)^2`, :math:`|y - p|` or :math:`2 (y \\log(y/p) - y + p)`.
     ``y`` may have one column or several (one output unit each); ``predict``
-    returns the shape ``y`` had. The network's outputs start near 0 and move
-    by about ``learning_rate`` per step, so scale large targets (for example
-    with :class:`~sklearn.compose.TransformedTargetRegressor` and a
-    :class:`~sklearn.preprocessing.StandardScaler`), as you scale ``X``.
+    returns the shape ``y`` had. The network's outputs start near 0, and an
+    Adam step moves each weight by about ``learning_rate``, so scale large
+    targets (for example with
+    :class:`~sklearn.compose.TransformedTargetRegressor` and a
+    :class:`~sklearn.preprocessing.StandardScaler`), as you scale ``X``; see
+    the user guide's regression page.
 
     Parameters
     ----------
