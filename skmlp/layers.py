@@ -227,7 +227,9 @@ class Dense(_Block):
     def _add_regularization_gradients(self):
         """Add the penalty's gradients; return the penalty itself, which the
         same passes compute."""
-        total = self.dtype.type(0)
+        # A Python 0.0 takes the penalty's dtype when added (NumPy 2's
+        # promotion), and costs nothing in the common case of no lambdas.
+        total = 0.0
         l1, l2 = self.weight_regularizer_l1, self.weight_regularizer_l2
         if l1 > 0 or l2 > 0:
             scratch = self._workspace("scratch_w", self.weights.shape, self.dtype)
