@@ -219,17 +219,12 @@ def _bad_fit(case, X, y):
     if case == "other width in partial_fit":
         return (small(max_iter=3),
                 lambda est: est.partial_fit(X, np.c_[y, y]), "target column")
-    if case == "y_val of another width":
-        return (small(max_iter=3),
-                lambda est: est.fit(X, y, X_val=X[:20], y_val=np.c_[y[:20], y[:20]]),
-                "y_val")
     raise AssertionError(case)
 
 
 BAD_CASES = ["nan", "inf", "too large for float32", "strings",
              "negative with poisson", "wrong number of rows",
-             "other width on warm start", "other width in partial_fit",
-             "y_val of another width"]
+             "other width on warm start", "other width in partial_fit"]
 
 
 @pytest.mark.parametrize("case", BAD_CASES)
