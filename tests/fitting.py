@@ -147,6 +147,13 @@ def score_label(Est):
     return "r2" if is_regressor(Est) else "acc"
 
 
+def prediction_methods(Est):
+    """The methods that take X and predict."""
+    if is_regressor(Est):
+        return ["predict"]
+    return ["predict", "predict_proba", "predict_log_proba", "decision_function"]
+
+
 def partial_fit_kwargs(Est, y):
     """What a first ``partial_fit`` needs besides X and y."""
     return {} if is_regressor(Est) else {"classes": np.unique(y)}
