@@ -8,6 +8,7 @@ and the helpers that make a test indifferent to which one it got.
 
 import pytest
 from fitting import CLASSIFIERS, ESTIMATORS, HEADS
+from threadpoolctl import threadpool_limits
 
 
 def _name(Est):
@@ -33,3 +34,11 @@ def AnyHead(request):
     per loss (a ``functools.partial`` called like the class)."""
     return request.param
 
+
+@pytest.fixture
+def single_blas_thread():
+    """One BLAS thread for the test (``pytest.mark.usefixtures``): the
+    machine's cores are shared, and BLAS threads spinning against other
+    processes make tiny matmuls many times slower than one thread."""
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield

@@ -172,6 +172,18 @@ def epoch_line(Est):
     )
 
 
+def same_budget(Est, Reference, *, epochs, seed, **extra):
+    """skmlp's ``Est`` and scikit-learn's ``Reference`` (its MLPClassifier or
+    MLPRegressor) with the same network and training budget: one hidden layer
+    of 100 ReLU units, Adam at 0.001, minibatches of 200, ``epochs`` epochs with
+    the tol stopping rule disabled, no regularization."""
+    common = dict(hidden_layer_sizes=(100,), activation="relu", batch_size=200,
+                  max_iter=epochs, tol=0.0, n_iter_no_change=epochs,
+                  random_state=seed, **extra)
+    return (Est(optimizer="adam", learning_rate=0.001, **common),
+            Reference(solver="adam", learning_rate_init=0.001, alpha=0.0, **common))
+
+
 # -- comparing fitted models ---------------------------------------------------------
 
 

@@ -109,7 +109,6 @@ NON_DEFAULTS = {
 }
 
 
-
 def api_defaults(Est):
     """API.md's defaults for ``Est``: the regressor has ``loss`` (section 6)
     where the classifiers have ``class_weight``."""

@@ -33,16 +33,10 @@ from sklearn.base import clone
 from sklearn.datasets import make_classification, make_regression
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import StandardScaler
-from threadpoolctl import threadpool_limits
 
 from skmlp import BinaryMLPClassifier
 
-
-@pytest.fixture(autouse=True)
-def _single_blas_thread():
-    # The two cores are shared; BLAS threads would only compete with them.
-    with threadpool_limits(limits=1, user_api="blas"):
-        yield
+pytestmark = pytest.mark.usefixtures("single_blas_thread")
 
 
 def make_data(Est, n_samples=200, n_features=8, random_state=0):

@@ -27,9 +27,10 @@ from sklearn.metrics import (
 )
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
-from threadpoolctl import threadpool_limits
 
 from skmlp import MLPRegressor
+
+pytestmark = pytest.mark.usefixtures("single_blas_thread")
 
 LOSSES = ["squared_error", "absolute_error", "poisson"]
 METRICS = {
@@ -40,14 +41,6 @@ METRICS = {
 # Full batch and no shuffling: every epoch is one deterministic step, so
 # runs that see the same data in the same order take the very same steps.
 EXACT = dict(batch_size=None, shuffle=False, tol=0, weight_regularizer_l2=1e-3)
-
-
-@pytest.fixture(autouse=True)
-def _single_blas_thread():
-    # Tiny matmuls: one BLAS thread is faster than several competing for the
-    # machine's shared cores.
-    with threadpool_limits(limits=1, user_api="blas"):
-        yield
 
 
 def make_data(n_samples=200, n_targets=1, *, loss="squared_error", random_state=0):

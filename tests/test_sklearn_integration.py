@@ -42,7 +42,6 @@ from sklearn.model_selection import (
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
-from threadpoolctl import threadpool_limits
 
 import skmlp
 from skmlp import (
@@ -52,18 +51,15 @@ from skmlp import (
     MulticlassMLPClassifier,
 )
 
-pytestmark = pytest.mark.filterwarnings(
-    "ignore::sklearn.exceptions.ConvergenceWarning"
-)
+pytestmark = [
+    pytest.mark.usefixtures("single_blas_thread"),
+    pytest.mark.filterwarnings(
+        "ignore::sklearn.exceptions.ConvergenceWarning"
+    ),
+]
 
 FAST = {"hidden_layer_sizes": (8,), "learning_rate": 0.01, "max_iter": 30,
         "random_state": 0}
-
-
-@pytest.fixture(autouse=True)
-def _single_blas_thread():
-    with threadpool_limits(limits=1, user_api="blas"):
-        yield
 
 
 # -- data: a binary problem for both classifiers, a regression for the regressor --

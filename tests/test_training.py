@@ -41,23 +41,15 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import recall_score
 from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier, MLPRegressor
-from threadpoolctl import threadpool_limits
 
 import skmlp._network
 from skmlp import BinaryMLPClassifier, MulticlassMLPClassifier
 from skmlp._network import Network
 
+pytestmark = pytest.mark.usefixtures("single_blas_thread")
+
 # Step sizes at which each optimizer learns the toy problems in a few epochs.
 LEARNING_RATES = {"sgd": 0.05, "adagrad": 0.1, "rmsprop": 0.01, "adam": 0.01}
-
-
-@pytest.fixture(autouse=True)
-def _single_blas_thread():
-    # The machine's two cores are shared: BLAS threads spinning against other
-    # processes make these tiny matmuls many times slower than one thread.
-    with threadpool_limits(limits=1, user_api="blas"):
-        yield
-
 
 
 def small(Est, **params):
