@@ -106,7 +106,7 @@ def test_signal_interrupts_a_long_fit(AnyEstimator, keyboard_interrupt_after):
     est = Est(hidden_layer_sizes=(64, 64), batch_size=32, max_iter=20_000, tol=0.0,
               dropout=0.1, random_state=0)
     start = time.perf_counter()
-    keyboard_interrupt_after(0.4)
+    keyboard_interrupt_after(0.25)
     with warnings.catch_warnings(record=True) as record:
         warnings.simplefilter("always")
         try:
