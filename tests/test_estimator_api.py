@@ -4,8 +4,9 @@ Whatever the classifiers and the regressor share is tested on all three
 through the same parametrized test, so the siblings cannot drift apart.
 Training behaviour (stopping rules, warm starts, partial_fit, weights,
 verbose output) lives in ``test_training.py``; this module covers parameters,
-validation, fitted attributes, dtypes, sparse input and failed fits on all
-three, and the classifiers' own shapes, labels, error messages and tags.
+validation, fitted attributes, dtypes and failed fits on all three (sparse
+input and early stopping are in ``test_training.py``), and the classifiers'
+own shapes, labels, error messages and tags.
 """
 
 import inspect
@@ -14,7 +15,6 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
-import scipy.sparse as sp
 from fitting import (
     CLASSIFIERS,
     ESTIMATORS,
@@ -637,21 +637,6 @@ def test_classes_attribute(fitted, key):
         assert_array_equal(est.classes_, np.unique(y))
 
 
-def test_early_stopping_attributes_are_float_lists(AnyEstimator, any_data):
-    X, y = any_data
-    est = AnyEstimator(**FAST, early_stopping=True, n_iter_no_change=3).fit(X, y)
-    # As in scikit-learn: the training loss is not what is tracked.
-    assert est.best_loss_ is None
-    scores = est.validation_scores_
-    assert isinstance(scores, list)
-    assert len(scores) == est.n_iter_
-    # Accuracies in [0, 1]; R² at most 1.
-    lowest = -np.inf if is_regressor(AnyEstimator) else 0
-    assert all(isinstance(s, float) and lowest <= s <= 1 for s in scores)
-    assert est.best_validation_score_ == max(scores)
-    assert len(est.loss_curve_) == est.n_iter_
-
-
 @pytest.mark.parametrize(
     ("Est", "data"),
     [
@@ -724,39 +709,6 @@ def test_dtype_of_parameters_and_outputs(AnyEstimator, dtype, expected, any_data
         assert est.predict_log_proba(X).dtype == expected
         assert est.decision_function(X).dtype == expected
     assert all(isinstance(v, float) for v in est.loss_curve_)
-
-
-# -- sparse input --------------------------------------------------------------
-@pytest.mark.parametrize("fmt", ["csr", "csc"])
-def test_sparse_input_matches_dense(AnyEstimator, fmt, any_data):
-    X, y = any_data
-    X_sparse = sp.csr_matrix(X).asformat(fmt)
-    dense = AnyEstimator(**FAST).fit(X, y)
-    sparse = AnyEstimator(**FAST).fit(X_sparse, y)
-    # Same seed, same data: only the summation order of the products differs.
-    for a, b in zip(dense.coefs_ + dense.intercepts_,
-                    sparse.coefs_ + sparse.intercepts_):
-        assert_allclose(a, b, rtol=1e-9, atol=1e-12)
-    assert_allclose(outputs(sparse, X_sparse), outputs(dense, X),
-                    rtol=1e-9, atol=1e-12)
-    # A dense-fitted model also predicts on sparse input and vice versa.
-    assert_allclose(outputs(dense, X_sparse), outputs(dense, X),
-                    rtol=1e-12, atol=1e-15)
-    assert_allclose(outputs(sparse, X), outputs(sparse, X_sparse),
-                    rtol=1e-12, atol=1e-15)
-    if not is_regressor(AnyEstimator):  # and the same labels
-        assert_array_equal(sparse.predict(X_sparse), dense.predict(X))
-        assert_array_equal(dense.predict(X_sparse), dense.predict(X))
-        assert_array_equal(sparse.predict(X), sparse.predict(X_sparse))
-
-
-def test_sparse_array_input(AnyEstimator, any_data):
-    # scipy's newer sparse arrays, not only the matrix classes.
-    X, y = any_data
-    est = AnyEstimator(**FAST).fit(sp.csr_array(X), y)
-    assert_allclose(outputs(est, sp.csc_array(X)), outputs(est, X), rtol=1e-12)
-    if not is_regressor(AnyEstimator):
-        assert_array_equal(est.predict(sp.csc_array(X)), est.predict(X))
 
 
 # -- a failing fit changes nothing -----------------------------------------------

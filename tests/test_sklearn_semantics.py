@@ -114,16 +114,6 @@ def test_warm_fit_that_stops_early_does_not_warn(AnyEstimator):
     assert len(est.loss_curve_) == 5 + est.n_iter_
 
 
-def test_partial_fit_n_iter_is_one(AnyEstimator):
-    X, y = _data(AnyEstimator)
-    est = AnyEstimator(hidden_layer_sizes=(8,), random_state=0)
-    for call in range(3):
-        est.partial_fit(X, y, **partial_fit_kwargs(AnyEstimator, y))
-        assert est.n_iter_ == 1
-        assert len(est.loss_curve_) == call + 1
-        assert est.t_ == (call + 1) * len(y)
-
-
 # -- classes of a warm fit, early stopping in partial_fit -------------------------
 
 

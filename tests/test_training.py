@@ -275,10 +275,12 @@ def test_early_stopping_attributes(AnyEstimator):
     X, y = toy_data(AnyEstimator)
     est = small(AnyEstimator, early_stopping=True, n_iter_no_change=3, max_iter=50)
     fit_quiet(est, X, y)
+    assert isinstance(est.validation_scores_, list)
     assert len(est.validation_scores_) == est.n_iter_ == len(est.loss_curve_)
-    # Accuracy is in [0, 1]; R² is at most 1.
+    # Floats; accuracy is in [0, 1], R² is at most 1.
     lowest = -np.inf if is_regressor(AnyEstimator) else 0.0
-    assert all(lowest <= s <= 1.0 for s in est.validation_scores_)
+    assert all(isinstance(s, float) and lowest <= s <= 1.0
+               for s in est.validation_scores_)
     assert est.best_validation_score_ == max(est.validation_scores_)
     assert est.best_loss_ is None
 
@@ -894,23 +896,34 @@ def test_float32_trains_in_float32(AnyHead):
     assert_allclose(predicted32, predicted64, rtol=1e-3, atol=1e-3 * scale)
 
 
-@pytest.mark.parametrize("fmt", ["csr", "csc"])
+@pytest.mark.parametrize("fmt", ["csr", "csc", "csr_array"])
 def test_sparse_matches_dense(AnyEstimator, fmt):
+    # scipy's sparse matrices, and its newer sparse arrays.
     X, y = toy_data(AnyEstimator, 150)
     X = np.where(np.abs(X) < 0.5, 0.0, X)  # a third of the entries are zero
-    X_sparse = sp.csr_matrix(X).asformat(fmt)
+    if fmt == "csr_array":
+        X_sparse, X_other = sp.csr_array(X), sp.csc_array(X)
+    else:
+        X_sparse = X_other = sp.csr_matrix(X).asformat(fmt)
     params = dict(max_iter=10, tol=0, batch_size=32)
     dense = fit_quiet(small(AnyEstimator, **params), X, y)
     sparse = fit_quiet(small(AnyEstimator, **params), X_sparse, y)
+    # Same seed, same data: only the summation order of the products differs.
     assert_allclose(sparse.loss_curve_, dense.loss_curve_, rtol=1e-9)
-    assert_allclose(
-        outputs(sparse, X_sparse), outputs(dense, X), rtol=1e-7, atol=1e-10
-    )
-    if not is_regressor(AnyEstimator):
+    for a, b in zip(dense.coefs_ + dense.intercepts_,
+                    sparse.coefs_ + sparse.intercepts_, strict=True):
+        assert_allclose(a, b, rtol=1e-9, atol=1e-12)
+    assert_allclose(outputs(sparse, X_sparse), outputs(dense, X),
+                    rtol=1e-9, atol=1e-12)
+    # A dense-fitted model also predicts on sparse input and vice versa.
+    assert_allclose(outputs(dense, X_other), outputs(dense, X), rtol=1e-12, atol=1e-15)
+    assert_allclose(outputs(sparse, X), outputs(sparse, X_other), rtol=1e-12,
+                    atol=1e-15)
+    if not is_regressor(AnyEstimator):  # and the same labels
         assert_array_equal(sparse.predict(X_sparse), dense.predict(X))
-    assert sparse.score(sp.csr_matrix(X), y) == pytest.approx(
-        dense.score(X, y), rel=1e-9
-    )
+        assert_array_equal(dense.predict(X_other), dense.predict(X))
+        assert_array_equal(sparse.predict(X), sparse.predict(X_other))
+    assert sparse.score(X_sparse, y) == pytest.approx(dense.score(X, y), rel=1e-9)
 
 
 def test_large_sparse_input_is_never_densified(AnyEstimator):
