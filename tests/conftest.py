@@ -35,10 +35,12 @@ def AnyHead(request):
     return request.param
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def single_blas_thread():
-    """One BLAS thread for the test (``pytest.mark.usefixtures``): the
-    machine's cores are shared, and BLAS threads spinning against other
-    processes make tiny matmuls many times slower than one thread."""
+    """One BLAS thread for the module's tests (``pytest.mark.usefixtures``):
+    the machine's cores are shared, and BLAS threads spinning against other
+    processes make tiny matmuls many times slower than one thread.  Set once
+    per module: threadpoolctl inspects every loaded library on each call,
+    which cost more (some 2.5 ms a test) than many of these tests take."""
     with threadpool_limits(limits=1, user_api="blas"):
         yield
