@@ -143,7 +143,7 @@ def test_data_loss_is_sklearns_metric_of_the_final_model(loss):
         METRICS[loss](y, est.predict(X)), rel=1e-10)
 
 
-# -- target dtypes and early stopping on too little data -------------------------
+# -- target dtypes -----------------------------------------------------------------
 
 
 @pytest.mark.parametrize("loss", LOSSES)
@@ -165,20 +165,6 @@ def test_targets_of_any_numeric_dtype_train_like_float64_ones(loss, y_dtype,
     predicted = given.predict(X.astype(X_dtype))
     assert predicted.dtype == X_dtype
     assert np.isfinite(predicted).all()
-
-
-def test_early_stopping_with_too_few_samples_raises_before_fitting():
-    # No classes to stratify by: one sample cannot be split into a training
-    # and a validation part.  (test_training.py: the classifiers' split must
-    # hold every class in both parts.)
-    X, y = make_data(5)
-    est = small(early_stopping=True, validation_fraction=0.1)
-    with pytest.raises(ValueError, match="early_stopping"):
-        est.fit(X[:1], y[:1])
-    assert not est.__sklearn_is_fitted__()
-
-
-# -- bad input: a clear ValueError before anything changes --------------------------
 
 
 def _bad_fit(case, X, y):

@@ -334,6 +334,44 @@ def test_early_stopping_scores_a_random_holdout_and_restores_the_best_epoch(
     assert_array_equal(outputs(full, X), outputs(cut, X))
 
 
+def _too_few_to_hold_out(Est):
+    """As few samples as a fit accepts, too few to hold out a validation
+    part and keep a training part: one of each class, or one sample."""
+    X, y = toy_data(Est, 50)
+    if is_regressor(Est):
+        return X[:1], y[:1]
+    first = [int(np.flatnonzero(y == label)[0]) for label in np.unique(y)]
+    return X[first], y[first]
+
+
+def test_early_stopping_without_room_for_a_hold_out_raises_before_fitting(
+    AnyEstimator,
+):
+    X, y = _too_few_to_hold_out(AnyEstimator)
+    est = small(AnyEstimator, early_stopping=True, validation_fraction=0.1)
+    with pytest.raises(ValueError, match="early_stopping .*validation_fraction"):
+        est.fit(X, y)
+    assert not est.__sklearn_is_fitted__()
+    assert not hasattr(est, "n_features_in_")
+
+
+def test_early_stopping_split_error_speaks_of_classes_only_where_there_are(
+    AnyEstimator, request
+):
+    if is_regressor(AnyEstimator):
+        request.applymarker(pytest.mark.xfail(strict=True, reason=(
+            "The regressor's split goes through the classifiers' message: "
+            "'could not hold out validation_fraction=0.1 of 1 samples with "
+            "every class in both parts', for a target without classes; the "
+            "message meant for it ('early_stopping needs at least one "
+            "training and one validation sample') is never reached.")))
+    X, y = _too_few_to_hold_out(AnyEstimator)
+    est = small(AnyEstimator, early_stopping=True, validation_fraction=0.1)
+    with pytest.raises(ValueError, match="early_stopping") as error:
+        est.fit(X, y)
+    assert ("class" in str(error.value)) is not is_regressor(AnyEstimator)
+
+
 @pytest.mark.parametrize("random_state", range(5))
 def test_early_stopping_split_is_stratified(Estimator, random_state):
     # On constant X the network predicts one class for every sample, so each
