@@ -21,7 +21,7 @@ import joblib
 import numpy as np
 import pandas as pd
 import pytest
-from fitting import assert_same_weights, is_regressor, outputs
+from fitting import assert_same_weights, is_regressor, outputs, prediction_methods
 from numpy.testing import assert_array_equal
 from sklearn.base import clone
 from sklearn.datasets import (
@@ -304,12 +304,6 @@ def frame_data(Est):
     return pd.DataFrame(X, columns=columns), y
 
 
-def _prediction_methods(est):
-    if is_regressor(est):
-        return ["predict"]
-    return ["predict", "predict_proba", "predict_log_proba", "decision_function"]
-
-
 def test_dataframe_sets_feature_names(AnyEstimator):
     X, y = frame_data(AnyEstimator)
     est = AnyEstimator(**FAST).fit(X, y)
@@ -330,7 +324,7 @@ def test_dataframe_with_other_column_names_raises(AnyEstimator):
     X, y = frame_data(AnyEstimator)
     est = AnyEstimator(**FAST).fit(X, y)
     renamed = X.rename(columns={X.columns[0]: "something else"})
-    for method in _prediction_methods(est):
+    for method in prediction_methods(est):
         with pytest.raises(ValueError, match="feature names should match"):
             getattr(est, method)(renamed)
     reordered = X[X.columns[::-1]]
