@@ -455,9 +455,9 @@ def test_round_trip_in_fresh_process(fresh_process_results, case, fmt):
     expected, loaded_types = fresh_process_results
     expected_outputs, predicted, job = expected[case, fmt]
     Est, _, dtype, _ = PERSISTED[case]
-    module, name = loaded_types[job["model"]]
-    assert module.split(".")[0] == "skmlp"
-    assert name == Est.__name__
+    # The very class, from the module it lives in.
+    assert loaded_types[job["model"]] == [Est.__module__, Est.__name__]
+    assert Est.__module__.split(".")[0] == "skmlp"
     loaded_predict = np.load(job["predict"], allow_pickle=False)
     # The regressor's predictions are its outputs; a classifier's labels
     # come from its probabilities.

@@ -84,7 +84,7 @@ def test_one_epoch_matches_score_and_data_loss(AnyEstimator, weighted):
         est.score(X_val, y_val, sample_weight=w_val), abs=1e-12
     )
     assert est.validation_loss_curve_[0] == pytest.approx(
-        _data_loss(est, X_val, y_val, w_val), rel=1e-6
+        _data_loss(est, X_val, y_val, w_val), rel=1e-9
     )
     assert est.best_validation_score_ == est.validation_scores_[0]
 
@@ -111,7 +111,7 @@ def test_every_epoch_scores_that_epochs_model(AnyEstimator, weighted):
         est.score(X_val, y_val, sample_weight=w_val), rel=1e-12
     )
     assert est.validation_loss_curve_[-1] == pytest.approx(
-        _data_loss(est, X_val, y_val, w_val), rel=1e-6
+        _data_loss(est, X_val, y_val, w_val), rel=1e-9
     )
     # An earlier epoch's is the model of a shorter fit.
     shorter = fit_quiet(AnyEstimator(**{**params, "max_iter": 3}), X, y)
@@ -124,18 +124,21 @@ def test_every_epoch_scores_that_epochs_model(AnyEstimator, weighted):
     assert_same_weights(est, fit_quiet(AnyEstimator(**params), X, y))
 
 
-def test_regressor_scores_several_targets():
+@pytest.mark.parametrize("weighted", [False, True])
+def test_regressor_scores_several_targets(weighted):
     # R² and the squared error averaged over the targets, as score and
     # mean_squared_error do.
     X, y, X_val, y_val = _data(MLPRegressor, n_targets=2)
-    est = fit_quiet(MLPRegressor(**SMALL, max_iter=3), X, y, X_val=X_val, y_val=y_val)
+    w_val = np.linspace(0.5, 2.0, len(y_val)) if weighted else None
+    est = fit_quiet(MLPRegressor(**SMALL, max_iter=3), X, y, X_val=X_val, y_val=y_val,
+                    sample_weight_val=w_val)
     predicted = est.predict(X_val)
     assert predicted.shape == y_val.shape
     assert est.validation_scores_[-1] == pytest.approx(
-        r2_score(y_val, predicted), rel=1e-9
+        r2_score(y_val, predicted, sample_weight=w_val), rel=1e-9
     )
     assert est.validation_loss_curve_[-1] == pytest.approx(
-        mean_squared_error(y_val, predicted), rel=1e-9
+        mean_squared_error(y_val, predicted, sample_weight=w_val), rel=1e-9
     )
 
 
