@@ -12,14 +12,16 @@ import warnings
 
 import numpy as np
 import pytest
+from fitting import same_budget
 from sklearn.datasets import load_breast_cancer, load_digits, load_iris, load_wine
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier
 from sklearn.preprocessing import StandardScaler
-from threadpoolctl import threadpool_limits
 
 from skmlp import BinaryMLPClassifier, MulticlassMLPClassifier
+
+pytestmark = pytest.mark.usefixtures("single_blas_thread")
 
 # Enough epochs for both to converge on every set (at 50, wine is still moving
 # and the comparison is noise); the five digits runs dominate the time.
@@ -33,14 +35,6 @@ DATASETS = {
     "wine": (load_wine, MulticlassMLPClassifier),
     "breast_cancer": (load_breast_cancer, BinaryMLPClassifier),
 }
-
-
-@pytest.fixture(autouse=True)
-def _single_blas_thread():
-    # The machine's cores are shared: one BLAS thread is many times faster
-    # here than two competing with other processes.
-    with threadpool_limits(limits=1, user_api="blas"):
-        yield
 
 
 def split(X, y, seed):
@@ -58,29 +52,8 @@ def test_accuracy_matches_sklearn(name):
     ours, theirs = [], []
     for seed in SEEDS:
         X_train, X_test, y_train, y_test = split(X, y, seed)
-        reference = MLPClassifier(
-            hidden_layer_sizes=(100,),
-            activation="relu",
-            solver="adam",
-            learning_rate_init=0.001,
-            batch_size=200,
-            alpha=0.0,
-            max_iter=EPOCHS,
-            tol=0.0,
-            n_iter_no_change=EPOCHS,
-            random_state=seed,
-        )
-        model = Estimator(
-            hidden_layer_sizes=(100,),
-            activation="relu",
-            optimizer="adam",
-            learning_rate=0.001,
-            batch_size=200,
-            max_iter=EPOCHS,
-            tol=0.0,
-            n_iter_no_change=EPOCHS,
-            random_state=seed,
-        )
+        model, reference = same_budget(Estimator, MLPClassifier, epochs=EPOCHS,
+                                       seed=seed)
         with warnings.catch_warnings():
             # A fixed budget of epochs is the point; both warn that it ran out.
             warnings.simplefilter("ignore", ConvergenceWarning)

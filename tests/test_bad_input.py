@@ -1,13 +1,15 @@
 """The catalogue of bad input (``docs/bad_input.rst``), one test per row.
 
-Every row of the catalogue is a :class:`Row` below; the rows are run on both
-estimators wherever they apply.  A row that can happen to a fitted model is run
+Every row of the catalogue is a :class:`Row` below; the rows are run on every
+estimator they apply to: the two classifiers, and the regressor for the rows
+about X, sample weights, parameters and prediction (its bad targets are
+``test_regressor.py``'s).  A row that can happen to a fitted model is run
 on one, and the model must come out bit-identical: every ``coefs_`` and
-``intercepts_`` array, ``n_features_in_``, ``classes_``, ``n_iter_`` and
-``predict_proba``.  On an unfitted model it must stay unfitted.  The error is
-raised by skmlp's (or scikit-learn's) validation with a message that names the
-problem, never by NumPy deep inside the training loop, and never replaced by a
-silent NaN.
+``intercepts_`` array, ``n_features_in_``, ``classes_``, ``n_iter_``, the
+curves and the outputs (``predict_proba``, or the regressor's ``predict``).
+On an unfitted model it must stay unfitted.  The error is raised by skmlp's
+(or scikit-learn's) validation with a message that names the problem, never by
+NumPy deep inside the training loop, and never replaced by a silent NaN.
 
 ``test_catalogue_matches_the_docs`` reads the list-table of
 ``docs/bad_input.rst`` and compares it with :data:`ROWS`, so the page and the
@@ -29,20 +31,26 @@ import numpy as np
 import pandas as pd
 import pytest
 import scipy.sparse as sp
+from fitting import (
+    CLASSIFIERS,
+    ESTIMATORS,
+    assert_same_state,
+    fitted_state,
+    is_regressor,
+    outputs,
+    partial_fit_kwargs,
+    prediction_methods,
+)
 from numpy.testing import assert_array_equal
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.utils._param_validation import InvalidParameterError
 
 from skmlp import BinaryMLPClassifier, MulticlassMLPClassifier
 
-ESTIMATORS = [BinaryMLPClassifier, MulticlassMLPClassifier]
-BOTH = tuple(ESTIMATORS)
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "bad_input.rst"
 
 # Two epochs of a tiny network: these tests are about validation, not learning.
 FAST = {"hidden_layer_sizes": (4,), "max_iter": 2, "random_state": 0}
-PREDICT_METHODS = ["predict", "predict_proba", "predict_log_proba",
-                   "decision_function"]
 
 pytestmark = pytest.mark.filterwarnings(
     "ignore::sklearn.exceptions.ConvergenceWarning"
@@ -50,8 +58,11 @@ pytestmark = pytest.mark.filterwarnings(
 
 
 def make_data(Est, n_samples=60):
-    """Standard-normal X with 4 features; y with 2 (binary) or 3 classes."""
+    """Standard-normal X with 4 features; y with 2 (binary) or 3 classes, or
+    a target linear in X."""
     X = np.random.default_rng(0).normal(size=(n_samples, 4))
+    if is_regressor(Est):
+        return X, X @ [0.5, -1.0, 0.25, 2.0]
     n_classes = 2 if Est is BinaryMLPClassifier else 3
     return X, np.arange(n_samples) % n_classes
 
@@ -67,32 +78,10 @@ def fitted_models():
 
 def snapshot(est, X):
     """Everything a failed call must leave unchanged, copied."""
-    state = {
-        "coefs_": [w.copy() for w in est.coefs_],
-        "intercepts_": [b.copy() for b in est.intercepts_],
-        "n_features_in_": est.n_features_in_,
-        "classes_": est.classes_.copy(),
-        "n_iter_": est.n_iter_,
-        "t_": est.t_,
-        "loss_curve_": list(est.loss_curve_),
-        "proba": est.predict_proba(X),
-    }
-    if hasattr(est, "feature_names_in_"):
-        state["feature_names_in_"] = est.feature_names_in_.copy()
-    return state
+    return fitted_state(est, X)
 
 
-def assert_unchanged(before, after):
-    assert before.keys() == after.keys()
-    for name in ("coefs_", "intercepts_"):
-        assert len(after[name]) == len(before[name])
-        for a, b in zip(after[name], before[name]):
-            assert_array_equal(a, b, strict=True)  # dtype and bits
-    for name in ("proba", "classes_", "feature_names_in_"):
-        if name in before:
-            assert_array_equal(after[name], before[name], strict=True)
-    for name in ("n_features_in_", "n_iter_", "t_", "loss_curve_"):
-        assert after[name] == before[name], name
+assert_unchanged = assert_same_state
 
 
 def assert_unfitted(est):
@@ -175,7 +164,8 @@ def _fit(make_X=None, make_y=None, method="fit", **fit_kwargs):
         kwargs = {key: value(X, y) if callable(value) else value
                   for key, value in fit_kwargs.items()}
         if method == "partial_fit":
-            kwargs.setdefault("classes", np.unique(y))
+            for key, value in partial_fit_kwargs(est, y).items():
+                kwargs.setdefault(key, value)
         getattr(est, method)(X_bad, y_bad, **kwargs)
 
     return call
@@ -282,7 +272,7 @@ class Row:
     fragment: str
     calls: list = field(default_factory=list)
     bad_X: list = field(default_factory=list)
-    estimators: tuple = BOTH
+    estimators: tuple = ESTIMATORS
     on_unfitted: bool = True
     on_fitted: bool = True
     also: str = ""
@@ -313,18 +303,22 @@ ROWS = [
         calls=[_fit(make_y=_nan_label),
                _fit(make_y=_nan_label, method="partial_fit"),
                _fit(make_y=lambda y: pd.Series(y, dtype="Int64").mask(
-                   np.arange(len(y)) == 3))]),
+                   np.arange(len(y)) == 3))],
+        estimators=CLASSIFIERS),
     Row("none-y", "``None`` (a missing label) in ``y``", "ValueError", "None",
         calls=[_fit(make_y=_none_label_int), _fit(make_y=_none_label_str),
                _fit(make_y=_none_label_int, method="partial_fit")],
-        also=r"(?i)\by\b|label"),
+        also=r"(?i)\by\b|label",
+        estimators=CLASSIFIERS),
     Row("continuous-y", "continuous ``y`` (regression targets)", "ValueError",
-        "Unknown label type: continuous", calls=[_fit(make_y=_continuous_y)]),
+        "Unknown label type: continuous", calls=[_fit(make_y=_continuous_y)],
+        estimators=CLASSIFIERS),
     Row("lengths", "``X`` and ``y`` of different lengths", "ValueError",
         "inconsistent numbers of samples",
         calls=[_fit(make_y=lambda y: y[:-1]), _fit(make_X=lambda X: X[:-1])]),
     Row("single-class", "``y`` with a single class", "ValueError",
-        "y contains only one class", calls=[_fit(make_y=_single_class)]),
+        "y contains only one class", calls=[_fit(make_y=_single_class)],
+        estimators=CLASSIFIERS),
     Row("multiclass-to-binary",
         "a ``y`` of three or more classes given to ``BinaryMLPClassifier``",
         "ValueError", "Only binary classification is supported",
@@ -339,16 +333,19 @@ ROWS = [
     Row("partial-fit-no-classes",
         "first ``partial_fit`` without ``classes``", "ValueError",
         "classes must be passed on the first call to partial_fit",
-        calls=[_partial_fit_without_classes], on_fitted=False),
+        calls=[_partial_fit_without_classes], on_fitted=False,
+        estimators=CLASSIFIERS),
     Row("partial-fit-outside",
         "``partial_fit`` with labels outside ``classes``", "ValueError",
         "y contains labels that are not in classes_",
         calls=[_fit(make_y=_outside_classes, method="partial_fit")],
-        also=r"\[7\]"),
+        also=r"\[7\]",
+        estimators=CLASSIFIERS),
     Row("partial-fit-other-classes",
         "``partial_fit`` with other ``classes`` than on the first call",
         "ValueError", "is not the same as on the first call",
-        calls=[_partial_fit_other_classes], on_unfitted=False),
+        calls=[_partial_fit_other_classes], on_unfitted=False,
+        estimators=CLASSIFIERS),
     Row("sample-weight-length", "``sample_weight`` of the wrong length",
         "ValueError", "sample_weight.shape ==",
         calls=[_fit(sample_weight=lambda X, y: np.ones(len(y) - 1))]),
@@ -365,23 +362,27 @@ ROWS = [
     Row("sample-weight-one-class",
         "``sample_weight`` positive for one class only", "ValueError",
         "Only one class has a positive sample_weight",
-        calls=[_fit(sample_weight=_one_positive_class)]),
+        calls=[_fit(sample_weight=_one_positive_class)],
+        estimators=CLASSIFIERS),
     Row("class-weight-unknown", "``class_weight`` naming a label that is not a class",
         "ValueError", "class_weight names labels that are not classes of y",
         calls=[_fit_with_params({"class_weight": {0: 1.0, 99: 2.0}})],
-        also=r"\[99\]"),
+        also=r"\[99\]",
+        estimators=CLASSIFIERS),
     Row("class-weight-bad-value",
         "``class_weight`` with a negative, NaN or infinite weight", "ValueError",
         "class_weight",
         calls=[_fit_with_params({"class_weight": {0: -1.0, 1: 1.0}}),
                _fit_with_params({"class_weight": {0: np.nan, 1: 1.0}}),
                _fit_with_params({"class_weight": {0: np.inf, 1: 1.0}})],
-        also=r"(?i)finite|negative|nan|inf|>= ?0"),
+        also=r"(?i)finite|negative|nan|inf|>= ?0",
+        estimators=CLASSIFIERS),
     Row("early-stopping-split",
         "``early_stopping=True`` with a hold-out too small to hold every class",
         "ValueError", "early_stopping could not hold out validation_fraction",
         calls=[_fit_with_params({"early_stopping": True}, make_y=_one_rare_class),
-               _early_stopping_too_few]),
+               _early_stopping_too_few],
+        estimators=CLASSIFIERS),
     # The rows below have their own tests.
     Row("invalid-parameter", "an invalid value of any constructor parameter",
         "ValueError", "parameter of"),
@@ -416,6 +417,26 @@ def _cases(kind, when=None):
                 cases.append(pytest.param(
                     row, Est, variant, id=f"{row.id}-{i}-{Est.__name__}"))
     return cases
+
+
+def _prediction_cases():
+    """(row, estimator, variant, method) of the bad X rows, for every
+    prediction method of the estimator."""
+    return [
+        pytest.param(*case.values, method, id=f"{case.id}-{method}")
+        for case in _cases("X")
+        for method in prediction_methods(case.values[1])
+    ]
+
+
+def _methods(extra=()):
+    """(estimator, method) for every prediction method (and ``extra``) of
+    each estimator."""
+    return [
+        pytest.param(Est, method, id=f"{Est.__name__}-{method}")
+        for Est in ESTIMATORS
+        for method in [*prediction_methods(Est), *extra]
+    ]
 
 
 def _raises(row):
@@ -505,8 +526,7 @@ def test_bad_fit_leaves_a_fitted_model_bit_identical(
 
 
 @pytest.mark.filterwarnings("ignore:X has feature names")
-@pytest.mark.parametrize("method", PREDICT_METHODS)
-@pytest.mark.parametrize(("row", "Est", "variant"), _cases("X"))
+@pytest.mark.parametrize(("row", "Est", "variant", "method"), _prediction_cases())
 def test_bad_X_at_prediction(row, Est, variant, method, fitted_models):
     X, _ = make_data(Est)
     est = fitted_models[Est]
@@ -568,8 +588,6 @@ BAD_PARAMETERS = [
     ("validation_fraction", None),
     ("shuffle", None),
     ("shuffle", 1),
-    ("class_weight", "Balanced"),
-    ("class_weight", [1.0, 2.0]),
     ("random_state", -1),
     ("random_state", 1.5),
     ("random_state", "0"),
@@ -580,9 +598,21 @@ BAD_PARAMETERS = [
 ]
 
 
-def test_bad_parameter_list_covers_every_parameter():
-    assert {name for name, _ in BAD_PARAMETERS} == set(
-        BinaryMLPClassifier().get_params())
+# The parameters only one kind of estimator has.
+OWN_BAD_PARAMETERS = {
+    "classifier": [("class_weight", "Balanced"), ("class_weight", [1.0, 2.0])],
+    "regressor": [("loss", "Poisson"), ("loss", "mse"), ("loss", 1)],
+}
+
+
+def bad_parameters(Est):
+    own = OWN_BAD_PARAMETERS["regressor" if is_regressor(Est) else "classifier"]
+    return BAD_PARAMETERS + own
+
+
+def test_bad_parameter_list_covers_every_parameter(AnyEstimator):
+    assert {name for name, _ in bad_parameters(AnyEstimator)} == set(
+        AnyEstimator().get_params())
 
 
 NOT_USED_BY_PARTIAL_FIT = {"max_iter", "early_stopping", "validation_fraction",
@@ -612,9 +642,9 @@ def _names_the_parameter(error, name, value):
 
 
 @pytest.mark.parametrize(
-    ("name", "value"), BAD_PARAMETERS,
-    ids=[f"{name}={value!r}" for name, value in BAD_PARAMETERS])
-@pytest.mark.parametrize("Est", ESTIMATORS)
+    ("Est", "name", "value"),
+    [pytest.param(Est, name, value, id=f"{Est.__name__}-{name}={value!r}")
+     for Est in ESTIMATORS for name, value in bad_parameters(Est)])
 def test_invalid_parameter_on_a_fitted_model(Est, name, value, fitted_models):
     row = next(row for row in ROWS if row.id == "invalid-parameter")
     X, y = make_data(Est)
@@ -638,7 +668,7 @@ def test_partial_fit_validates_parameters_on_a_fitted_model(Est, fitted_models):
     # partial_fit, so they are left out.)
     X, y = make_data(Est)
     wrong = []
-    for name, value in BAD_PARAMETERS:
+    for name, value in bad_parameters(Est):
         if name in NOT_USED_BY_PARTIAL_FIT:
             continue
         est = copy.deepcopy(fitted_models[Est])
@@ -674,8 +704,7 @@ def test_bool_batch_size_is_not_a_crash(Est, fitted_models):
 
 
 # -- prediction-time rows ------------------------------------------------------
-@pytest.mark.parametrize("method", PREDICT_METHODS + ["score"])
-@pytest.mark.parametrize("Est", ESTIMATORS)
+@pytest.mark.parametrize(("Est", "method"), _methods(extra=["score"]))
 def test_prediction_before_fit(Est, method):
     row = next(row for row in ROWS if row.id == "not-fitted")
     X, y = make_data(Est)
@@ -686,8 +715,7 @@ def test_prediction_before_fit(Est, method):
 
 
 @pytest.mark.parametrize("n_features", [3, 5])
-@pytest.mark.parametrize("method", PREDICT_METHODS)
-@pytest.mark.parametrize("Est", ESTIMATORS)
+@pytest.mark.parametrize(("Est", "method"), _methods())
 def test_other_number_of_features_at_prediction(Est, method, n_features,
                                                 fitted_models):
     row = next(row for row in ROWS if row.id == "n-features")
@@ -730,7 +758,7 @@ def frame_models():
 def _other_calls(est, y):
     """Every call that validates X against the names seen in fit."""
     calls = {method: (lambda X, m=method: getattr(est, m)(X))
-             for method in PREDICT_METHODS}
+             for method in prediction_methods(est)}
     calls["score"] = lambda X: est.score(X, y)
     calls["partial_fit"] = lambda X: est.partial_fit(X, y)
     return calls
@@ -821,13 +849,13 @@ def test_features_of_huge_magnitude(Est, scale, optimizer):
     messages = [str(w.message) for w in record]
     if est.n_iter_ < est.max_iter:  # divergence stops early, and says so
         assert any("diverged" in m for m in messages), messages
-    proba = est.predict_proba(X_huge)
-    assert np.isfinite(proba).all()
-    assert np.all((proba >= 0) & (proba <= 1))
-    np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=1e-6)
-    assert np.isfinite(est.predict_log_proba(X_huge)).all()
-    assert np.isfinite(est.decision_function(X_huge)).all()
-    assert set(est.predict(X_huge)) <= set(est.classes_)
+    for method in prediction_methods(est):
+        assert np.isfinite(getattr(est, method)(X_huge)).all(), method
+    if not is_regressor(est):
+        proba = est.predict_proba(X_huge)
+        assert np.all((proba >= 0) & (proba <= 1))
+        np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=1e-6)
+        assert set(est.predict(X_huge)) <= set(est.classes_)
 
 
 @pytest.mark.parametrize("sparse", [False, True])
@@ -838,9 +866,10 @@ def test_constant_features(Est, sparse):
     X_fit = sp.csr_matrix(X_const) if sparse else X_const
     params = {**FAST, "learning_rate": 0.05, "tol": 0.0}
     est = Est(**{**params, "max_iter": 20}).fit(X_fit, y)
-    proba = est.predict_proba(X_fit)
-    assert np.isfinite(proba).all()
-    np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=1e-12)
+    predicted = outputs(est, X_fit)
+    assert np.isfinite(predicted).all()
+    if not is_regressor(Est):
+        np.testing.assert_allclose(predicted.sum(axis=1), 1, rtol=1e-12)
     for param in est.coefs_ + est.intercepts_:
         assert np.isfinite(param).all()
     # A column of zeros never receives a gradient (there is no penalty here),
@@ -851,6 +880,6 @@ def test_constant_features(Est, sparse):
     # Only constant features: nothing to learn from, still a working model.
     X_all_const = np.ones((len(X), 3))
     est = Est(**FAST).fit(X_all_const, y)
-    proba = est.predict_proba(X_all_const)
-    assert np.isfinite(proba).all()
-    assert np.all(proba == proba[0])  # the same answer for every row
+    predicted = outputs(est, X_all_const)
+    assert np.isfinite(predicted).all()
+    assert np.all(predicted == predicted[0])  # the same answer for every row

@@ -13,8 +13,14 @@ import warnings
 
 import numpy as np
 import pytest
-from fitting import fit_quiet
-from sklearn.datasets import make_classification
+from fitting import (
+    fit_quiet,
+    is_regressor,
+    outputs,
+    partial_fit_kwargs,
+    score_label,
+)
+from sklearn.datasets import make_classification, make_regression
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
@@ -37,16 +43,24 @@ SMALL = {
 }
 
 
-def _data(Estimator):
+def _data(Est):
+    if is_regressor(Est):
+        X, y = make_regression(n_samples=N_SAMPLES, n_features=5, noise=1.0,
+                               random_state=0)
+        return X, y / y.std()
     X, y = make_classification(
         n_samples=N_SAMPLES,
         n_features=5,
         n_informative=3,
         n_redundant=0,
-        n_classes=2 if Estimator is BinaryMLPClassifier else 3,
+        n_classes=2 if Est is BinaryMLPClassifier else 3,
         random_state=0,
     )
     return X, y
+
+
+# The scorer named like each estimator's score: accuracy, or R².
+SCORING = {"acc": "accuracy", "r2": "r2"}
 
 
 @pytest.fixture
@@ -125,10 +139,10 @@ def _assert_well_nested(events):
 
 # -- the task tree, hook by hook --------------------------------------------------
 @pytest.mark.parametrize("early_stopping", [False, True])
-def test_hooks_come_in_pairs(Estimator, early_stopping):
-    X, y = _data(Estimator)
+def test_hooks_come_in_pairs(AnyEstimator, early_stopping):
+    X, y = _data(AnyEstimator)
     callback = RecordingCallback()
-    clf = Estimator(
+    clf = AnyEstimator(
         **SMALL, max_iter=3, n_iter_no_change=100, early_stopping=early_stopping
     ).set_callbacks(callback)
     fit_quiet(clf, X, y)
@@ -149,12 +163,12 @@ def test_hooks_come_in_pairs(Estimator, early_stopping):
     assert len(kwargs["y"]) == n_train
 
 
-def test_partial_fit_is_one_epoch(Estimator):
-    X, y = _data(Estimator)
+def test_partial_fit_is_one_epoch(AnyEstimator):
+    X, y = _data(AnyEstimator)
     callback = RecordingCallback()
-    clf = Estimator(**SMALL).set_callbacks(callback)
+    clf = AnyEstimator(**SMALL).set_callbacks(callback)
     for _ in range(2):
-        clf.partial_fit(X, y, classes=np.unique(y))
+        clf.partial_fit(X, y, **partial_fit_kwargs(AnyEstimator, y))
         _assert_well_nested(callback.events)
         assert callback.count("begin", "fit") == 1
         assert callback.count("end", "epoch") == 1
@@ -163,26 +177,26 @@ def test_partial_fit_is_one_epoch(Estimator):
     assert len(clf.loss_curve_) == 2
 
 
-def test_epoch_end_hands_a_snapshot(Estimator):
+def test_epoch_end_hands_a_snapshot(AnyEstimator):
     # The fitted_estimator of an epoch is the model at that epoch, and stays so.
-    X, y = _data(Estimator)
+    X, y = _data(AnyEstimator)
     callback = RecordingCallback()
-    clf = fit_quiet(Estimator(**SMALL, max_iter=3).set_callbacks(callback), X, y)
+    clf = fit_quiet(AnyEstimator(**SMALL, max_iter=3).set_callbacks(callback), X, y)
     ends = callback.tasks("end", "epoch")
     first = ends[0][1]["fitted"]
     assert first is not clf
-    at_one = fit_quiet(Estimator(**SMALL, max_iter=1), X, y)
-    np.testing.assert_array_equal(first.predict_proba(X), at_one.predict_proba(X))
+    at_one = fit_quiet(AnyEstimator(**SMALL, max_iter=1), X, y)
+    np.testing.assert_array_equal(outputs(first, X), outputs(at_one, X))
     last = ends[-1][1]["fitted"]
-    np.testing.assert_array_equal(last.predict_proba(X), clf.predict_proba(X))
+    np.testing.assert_array_equal(outputs(last, X), outputs(clf, X))
 
 
 # -- stopping ---------------------------------------------------------------------
 @pytest.mark.parametrize("k", [1, 3])
-def test_callback_stops_after_epoch_k(Estimator, k):
-    X, y = _data(Estimator)
+def test_callback_stops_after_epoch_k(AnyEstimator, k):
+    X, y = _data(AnyEstimator)
     callback = StopAtEpoch(k)
-    clf = Estimator(**SMALL, max_iter=50).set_callbacks(callback)
+    clf = AnyEstimator(**SMALL, max_iter=50).set_callbacks(callback)
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)
         clf.fit(X, y)
@@ -190,15 +204,15 @@ def test_callback_stops_after_epoch_k(Estimator, k):
     assert len(clf.loss_curve_) == k
     assert clf.t_ == k * N_SAMPLES
     assert clf.predict(X).shape == y.shape
-    assert np.isfinite(clf.predict_proba(X)).all()
+    assert np.isfinite(outputs(clf, X)).all()
     _assert_well_nested(callback.events)
     assert callback.count("end", "epoch") == k
 
 
-def test_stop_with_early_stopping_restores_best_weights(Estimator):
-    X, y = _data(Estimator)
+def test_stop_with_early_stopping_restores_best_weights(AnyEstimator):
+    X, y = _data(AnyEstimator)
     X_val, y_val = X[::4], y[::4]
-    clf = Estimator(**SMALL, max_iter=50, early_stopping=True)
+    clf = AnyEstimator(**SMALL, max_iter=50, early_stopping=True)
     clf.set_callbacks(StopAtEpoch(6))
     clf.fit(X, y, X_val=X_val, y_val=y_val)
     assert clf.n_iter_ == 6
@@ -206,7 +220,7 @@ def test_stop_with_early_stopping_restores_best_weights(Estimator):
 
 
 # -- no callbacks: nothing from sklearn.callback -----------------------------------
-def test_no_callbacks_creates_no_context(Estimator, monkeypatch):
+def test_no_callbacks_creates_no_context(AnyEstimator, monkeypatch):
     created = []
     for name in ("_from_estimator", "_from_parent"):
         original = getattr(CallbackContext, name).__func__
@@ -217,8 +231,8 @@ def test_no_callbacks_creates_no_context(Estimator, monkeypatch):
 
         monkeypatch.setattr(CallbackContext, name, classmethod(counting))
 
-    X, y = _data(Estimator)
-    clf = fit_quiet(Estimator(**SMALL, max_iter=2), X, y)
+    X, y = _data(AnyEstimator)
+    clf = fit_quiet(AnyEstimator(**SMALL, max_iter=2), X, y)
     clf.partial_fit(X, y)
     assert created == []
     assert not hasattr(clf, "_callback_fit_ctx")
@@ -230,9 +244,9 @@ def test_no_callbacks_creates_no_context(Estimator, monkeypatch):
     assert not hasattr(clf, "_callback_fit_ctx")  # removed after fit
 
 
-def test_verbose_output_with_callbacks(Estimator, capsys):
-    X, y = _data(Estimator)
-    clf = Estimator(**SMALL, max_iter=3, verbose=1)
+def test_verbose_output_with_callbacks(AnyEstimator, capsys):
+    X, y = _data(AnyEstimator)
+    clf = AnyEstimator(**SMALL, max_iter=3, verbose=1)
     clf.set_callbacks(RecordingCallback())
     fit_quiet(clf, X, y)
     out = capsys.readouterr().out
@@ -243,21 +257,23 @@ def test_verbose_output_with_callbacks(Estimator, capsys):
     assert all("(data_loss: " in line for line in lines)
 
 
-def test_verbose_output_with_progress_bar(Estimator, capsys, rich):
-    X, y = _data(Estimator)
-    clf = Estimator(**SMALL, max_iter=2, verbose=1).set_callbacks(ProgressBar())
+def test_verbose_output_with_progress_bar(AnyEstimator, capsys, rich):
+    X, y = _data(AnyEstimator)
+    clf = AnyEstimator(**SMALL, max_iter=2, verbose=1).set_callbacks(ProgressBar())
     fit_quiet(clf, X, y)
     out = capsys.readouterr().out
-    assert re.search(r"^epoch: 1, acc: ", out, flags=re.MULTILINE)
-    assert re.search(r"^epoch: 2, acc: ", out, flags=re.MULTILINE)
-    assert f"{Estimator.__name__} - fit" in out
+    label = score_label(AnyEstimator)  # acc or r2
+    assert re.search(rf"^epoch: 1, {label}: ", out, flags=re.MULTILINE)
+    assert re.search(rf"^epoch: 2, {label}: ", out, flags=re.MULTILINE)
+    assert f"{AnyEstimator.__name__} - fit" in out
 
 
 # -- ScoringMonitor -----------------------------------------------------------------
-def test_scoring_monitor_one_score_per_epoch(Estimator):
-    X, y = _data(Estimator)
-    monitor = ScoringMonitor(scoring="accuracy")
-    clf = Estimator(**SMALL, max_iter=4, n_iter_no_change=100)
+def test_scoring_monitor_one_score_per_epoch(AnyEstimator):
+    X, y = _data(AnyEstimator)
+    scoring = SCORING[score_label(AnyEstimator)]
+    monitor = ScoringMonitor(scoring=scoring)
+    clf = AnyEstimator(**SMALL, max_iter=4, n_iter_no_change=100)
     fit_quiet(clf.set_callbacks(monitor), X, y)
     rows = monitor.get_logs().data
     root = [row for row in rows if row["task_name"] == "fit"]
@@ -266,23 +282,24 @@ def test_scoring_monitor_one_score_per_epoch(Estimator):
     assert len(rows) == 1 + clf.n_iter_ == 5
     assert [row["task_id"] for row in epochs] == [0, 1, 2, 3]
     # The last epoch is the final model.
-    assert epochs[-1]["accuracy"] == clf.score(X, y)
-    assert root[0]["accuracy"] == clf.score(X, y)
+    assert epochs[-1][scoring] == clf.score(X, y)
+    assert root[0][scoring] == clf.score(X, y)
     # Each epoch is scored with the model of that epoch: the same run cut there.
     for k, row in enumerate(epochs[:-1], start=1):
-        at_k = fit_quiet(Estimator(**SMALL, max_iter=k), X, y)
-        assert row["accuracy"] == at_k.score(X, y)
+        at_k = fit_quiet(AnyEstimator(**SMALL, max_iter=k), X, y)
+        assert row[scoring] == at_k.score(X, y)
 
 
-def test_scoring_monitor_sample_weight(Estimator):
-    X, y = _data(Estimator)
+def test_scoring_monitor_sample_weight(AnyEstimator):
+    X, y = _data(AnyEstimator)
+    scoring = SCORING[score_label(AnyEstimator)]
     weights = np.linspace(0.1, 2.0, N_SAMPLES)
-    monitor = ScoringMonitor(scoring="accuracy")
-    clf = Estimator(**SMALL, max_iter=2).set_callbacks(monitor)
+    monitor = ScoringMonitor(scoring=scoring)
+    clf = AnyEstimator(**SMALL, max_iter=2).set_callbacks(monitor)
     fit_quiet(clf, X, y, sample_weight=weights)
     root = monitor.get_logs().data[0]
     assert root["task_name"] == "fit"
-    assert root["accuracy"] == pytest.approx(
+    assert root[scoring] == pytest.approx(
         clf.score(X, y, sample_weight=weights)
     )
 
@@ -299,29 +316,31 @@ def test_scoring_monitor_ignores_class_weight():
     assert root["accuracy"] == pytest.approx(clf.score(X, y))
 
 
-def test_scoring_monitor_early_stopping_scores_the_restored_model(Estimator):
-    X, y = _data(Estimator)
-    monitor, recorder = ScoringMonitor(scoring="accuracy"), RecordingCallback()
-    clf = Estimator(**SMALL, max_iter=40, n_iter_no_change=2, early_stopping=True)
+def test_scoring_monitor_early_stopping_scores_the_restored_model(AnyEstimator):
+    X, y = _data(AnyEstimator)
+    scoring = SCORING[score_label(AnyEstimator)]
+    monitor, recorder = ScoringMonitor(scoring=scoring), RecordingCallback()
+    clf = AnyEstimator(**SMALL, max_iter=40, n_iter_no_change=2, early_stopping=True)
     fit_quiet(clf.set_callbacks(monitor, recorder), X, y)
     root = [row for row in monitor.get_logs().data if row["task_name"] == "fit"]
     # The callbacks see the training part of the internal split.
     (_, begin), = recorder.tasks("begin", "fit")
     assert len(begin["y"]) == N_SAMPLES - math.ceil(0.1 * N_SAMPLES)
-    assert root[0]["accuracy"] == clf.score(begin["X"], begin["y"])
+    assert root[0][scoring] == clf.score(begin["X"], begin["y"])
 
 
-def test_scoring_monitor_partial_fit(Estimator):
-    X, y = _data(Estimator)
-    monitor = ScoringMonitor(scoring="accuracy")
-    clf = Estimator(**SMALL).set_callbacks(monitor)
+def test_scoring_monitor_partial_fit(AnyEstimator):
+    X, y = _data(AnyEstimator)
+    scoring = SCORING[score_label(AnyEstimator)]
+    monitor = ScoringMonitor(scoring=scoring)
+    clf = AnyEstimator(**SMALL).set_callbacks(monitor)
     for _ in range(3):
-        clf.partial_fit(X, y, classes=np.unique(y))
+        clf.partial_fit(X, y, **partial_fit_kwargs(AnyEstimator, y))
     logs = monitor.get_logs(select="all")
     assert len(logs) == 3
     for log in logs:
         assert [row["task_name"] for row in log.data] == ["fit", "epoch"]
-    assert logs[-1].data[0]["accuracy"] == clf.score(X, y)
+    assert logs[-1].data[0][scoring] == clf.score(X, y)
 
 
 def test_scoring_monitor_in_grid_search():
@@ -349,37 +368,37 @@ def _assert_complete_bars(out, *names):
     assert not re.search(r"\b[0-9]{1,2}%", out), out
 
 
-def test_progress_bar_fit_is_one_bar_advancing_per_epoch(Estimator, capsys, rich):
-    X, y = _data(Estimator)
-    clf = Estimator(**SMALL, max_iter=150, tol=0).set_callbacks(ProgressBar())
+def test_progress_bar_fit_is_one_bar_advancing_per_epoch(AnyEstimator, capsys, rich):
+    X, y = _data(AnyEstimator)
+    clf = AnyEstimator(**SMALL, max_iter=150, tol=0).set_callbacks(ProgressBar())
     fit_quiet(clf, X, y)
     out = capsys.readouterr().out
-    name = Estimator.__name__
+    name = AnyEstimator.__name__
     _assert_complete_bars(out, f"{name} - fit")
     # One bar for the fit; none left behind per epoch.
     assert out.count(f"{name} - ") == 1, out
     assert clf.n_iter_ == 150
 
 
-def test_progress_bar_partial_fit(Estimator, capsys, rich):
-    X, y = _data(Estimator)
-    clf = Estimator(**SMALL).set_callbacks(ProgressBar())
-    clf.partial_fit(X, y, classes=np.unique(y))
+def test_progress_bar_partial_fit(AnyEstimator, capsys, rich):
+    X, y = _data(AnyEstimator)
+    clf = AnyEstimator(**SMALL).set_callbacks(ProgressBar())
+    clf.partial_fit(X, y, **partial_fit_kwargs(AnyEstimator, y))
     clf.partial_fit(X, y)
     out = capsys.readouterr().out
-    name = Estimator.__name__
+    name = AnyEstimator.__name__
     assert out.count(f"{name} - fit") == 2
     assert "epoch #" not in out
     _assert_complete_bars(out, f"{name} - fit")
 
 
-def test_progress_bar_pipeline(Estimator, capsys, rich):
-    X, y = _data(Estimator)
-    pipe = make_pipeline(StandardScaler(), Estimator(**SMALL, max_iter=2))
+def test_progress_bar_pipeline(AnyEstimator, capsys, rich):
+    X, y = _data(AnyEstimator)
+    pipe = make_pipeline(StandardScaler(), AnyEstimator(**SMALL, max_iter=2))
     pipe.set_callbacks(ProgressBar(max_propagation_depth=None))
     fit_quiet(pipe, X, y)
     out = capsys.readouterr().out
-    name = Estimator.__name__
+    name = AnyEstimator.__name__
     _assert_complete_bars(out, "Pipeline - fit", f"{name} - fit")
     assert "epoch #" not in out
 
@@ -439,28 +458,3 @@ def test_progress_bar_non_interactive_terminal(rich):
     assert "done 2" in result.stdout
     assert "MulticlassMLPClassifier - fit" in result.stdout
     assert "epoch: 2, acc: " in result.stdout
-
-
-# -- the regressor ------------------------------------------------------------------
-def test_regressor_scoring_monitor_and_progress_bar(capsys, rich):
-    from sklearn.datasets import make_regression
-
-    from skmlp import MLPRegressor
-
-    X, y = make_regression(n_samples=N_SAMPLES, n_features=5, noise=1.0,
-                           random_state=0)
-    y = y / y.std()
-    monitor = ScoringMonitor(scoring="r2")
-    reg = MLPRegressor(**SMALL, max_iter=4).set_callbacks(monitor, ProgressBar())
-    fit_quiet(reg, X, y)
-    logs = monitor.get_logs().data
-    epochs = [row for row in logs if row["task_name"] == "epoch"]
-    assert len(epochs) == reg.n_iter_ == 4
-    (root,) = [row for row in logs if row["task_name"] == "fit"]
-    assert root["r2"] == pytest.approx(reg.score(X, y))
-    out = capsys.readouterr().out
-    _assert_complete_bars(out, "MLPRegressor - fit")
-    assert "epoch #" not in out
-
-    reg.partial_fit(X, y)
-    assert [row["task_name"] for row in monitor.get_logs().data].count("epoch") == 1

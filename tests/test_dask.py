@@ -1,5 +1,6 @@
 """A grid search over the regularization lambdas on a Dask cluster (joblib's
-Dask backend) gives exactly the results of the same search in one process.
+Dask backend) gives exactly the results of the same search in one process,
+for each of the three estimators.
 
 The cluster runs two worker processes of one thread each. Spawned workers
 unpickle the estimators by importing skmlp, which is installed, so nothing
@@ -14,11 +15,12 @@ import threading
 import joblib
 import numpy as np
 import pytest
+from fitting import is_regressor, outputs
 from sklearn.base import clone
-from sklearn.datasets import make_classification
-from sklearn.model_selection import GridSearchCV, StratifiedKFold
+from sklearn.datasets import make_classification, make_regression
+from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold
 
-from skmlp import BinaryMLPClassifier
+from skmlp import MulticlassMLPClassifier
 
 distributed = pytest.importorskip("dask.distributed")
 
@@ -81,12 +83,21 @@ def client():
         _within(START_TIMEOUT, cluster.close, START_TIMEOUT)
 
 
-@pytest.fixture(scope="module")
-def problem():
-    X, y = make_classification(n_samples=120, n_features=6, n_informative=4,
+@pytest.fixture
+def problem(AnyEstimator):
+    """Data and a grid search of ``AnyEstimator`` over two of the lambdas."""
+    estimator = AnyEstimator(hidden_layer_sizes=(4,), learning_rate=0.05,
+                             max_iter=5, batch_size=32, random_state=0)
+    if is_regressor(AnyEstimator):
+        X, y = make_regression(n_samples=120, n_features=6, noise=5.0,
                                random_state=0)
-    estimator = BinaryMLPClassifier(hidden_layer_sizes=(4,), learning_rate=0.05,
-                                    max_iter=5, batch_size=32, random_state=0)
+        param_grid = {"weight_regularizer_l1": [0.0, 1e-2],
+                      "bias_regularizer_l2": [0.0, 1e-1]}
+        return X, y / y.std(), GridSearchCV(
+            estimator, param_grid, cv=KFold(n_splits=3, shuffle=True, random_state=0))
+    n_classes = 3 if AnyEstimator is MulticlassMLPClassifier else 2
+    X, y = make_classification(n_samples=120, n_features=6, n_informative=4,
+                               n_classes=n_classes, random_state=0)
     param_grid = {
         "weight_regularizer_l2": [0.0, 1e-3, 1e-1],
         "bias_regularizer_l1": [0.0, 1e-2],
@@ -123,28 +134,6 @@ def test_grid_search_on_dask_equals_one_process(client, problem):
                 *(f"split{i}_test_score" for i in range(3))]:
         np.testing.assert_array_equal(result[key], expected[key], err_msg=key)
     assert on_dask.best_params_ == local.best_params_
-    np.testing.assert_array_equal(on_dask.predict_proba(X), local.predict_proba(X))
-
-
-def test_regressor_grid_search_on_dask_equals_one_process(client):
-    from sklearn.datasets import make_regression
-    from sklearn.model_selection import KFold
-
-    from skmlp import MLPRegressor
-
-    X, y = make_regression(n_samples=120, n_features=6, noise=5.0, random_state=0)
-    y = y / y.std()
-    search = GridSearchCV(
-        MLPRegressor(hidden_layer_sizes=(4,), learning_rate=0.05, max_iter=5,
-                     batch_size=32, random_state=0),
-        {"weight_regularizer_l1": [0.0, 1e-2], "bias_regularizer_l2": [0.0, 1e-1]},
-        cv=KFold(n_splits=3, shuffle=True, random_state=0),
-    )
-    local = clone(search).fit(X, y)
-    on_dask, tasks = _within(SEARCH_TIMEOUT, _search_on_dask, client, clone(search),
-                             X, y)
-    assert tasks, "no task ran on the cluster"
-    np.testing.assert_array_equal(on_dask.cv_results_["mean_test_score"],
-                                  local.cv_results_["mean_test_score"])
-    assert on_dask.best_params_ == local.best_params_
+    np.testing.assert_array_equal(outputs(on_dask.best_estimator_, X),
+                                  outputs(local.best_estimator_, X))
     np.testing.assert_array_equal(on_dask.predict(X), local.predict(X))

@@ -1,10 +1,12 @@
-"""The public contract of the two estimators (API.md section 1).
+"""The public contract of the three estimators (API.md sections 1 and 6).
 
-Whatever the two classifiers share is tested on both through the same
-parametrized test, so the siblings cannot drift apart.  Training behaviour
-(stopping rules, warm starts, partial_fit, weights, verbose output) lives in
-``test_training.py``; this module covers parameters, validation, shapes,
-labels, error messages, fitted attributes, dtypes, sparse input and tags.
+Whatever the classifiers and the regressor share is tested on all three
+through the same parametrized test, so the siblings cannot drift apart.
+Training behaviour (stopping rules, warm starts, partial_fit, weights,
+verbose output) lives in ``test_training.py``; this module covers parameters,
+validation, fitted attributes, dtypes and failed fits on all three (sparse
+input and early stopping are in ``test_training.py``), and the classifiers'
+own shapes, labels, error messages and tags.
 """
 
 import inspect
@@ -13,7 +15,15 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
-import scipy.sparse as sp
+from fitting import (
+    CLASSIFIERS,
+    ESTIMATORS,
+    assert_same_state,
+    fitted_state,
+    is_regressor,
+    outputs,
+    partial_fit_kwargs,
+)
 from numpy.testing import assert_allclose, assert_array_equal
 from scipy.special import expit, logit, softmax
 from sklearn.base import clone
@@ -21,6 +31,7 @@ from sklearn.datasets import (
     load_breast_cancer,
     load_iris,
     make_multilabel_classification,
+    make_regression,
 )
 from sklearn.exceptions import DataConversionWarning, NotFittedError
 from sklearn.preprocessing import StandardScaler
@@ -28,9 +39,7 @@ from sklearn.utils import get_tags
 from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.utils.validation import check_is_fitted
 
-from skmlp import BinaryMLPClassifier, MulticlassMLPClassifier
-
-ESTIMATORS = [BinaryMLPClassifier, MulticlassMLPClassifier]
+from skmlp import BinaryMLPClassifier, MLPRegressor, MulticlassMLPClassifier
 
 # Short fits are the point here: the contract is about shapes and bookkeeping,
 # not about reaching convergence.
@@ -99,6 +108,25 @@ NON_DEFAULTS = {
     "warm_start": True,
 }
 
+
+def api_defaults(Est):
+    """API.md's defaults for ``Est``: the regressor has ``loss`` (section 6)
+    where the classifiers have ``class_weight``."""
+    if is_regressor(Est):
+        defaults = {"loss": "squared_error", **API_DEFAULTS}
+        del defaults["class_weight"]
+        return defaults
+    return API_DEFAULTS
+
+
+def non_defaults(Est):
+    if is_regressor(Est):
+        values = {"loss": "poisson", **NON_DEFAULTS}
+        del values["class_weight"]
+        return values
+    return NON_DEFAULTS
+
+
 REGULARIZERS = [
     "weight_regularizer_l1",
     "weight_regularizer_l2",
@@ -125,6 +153,20 @@ def multiclass_data():
 
 
 @pytest.fixture(scope="module")
+def regression_data():
+    X, y = make_regression(n_samples=200, n_features=8, n_informative=5,
+                           noise=5.0, random_state=0)
+    return StandardScaler().fit_transform(X), y / y.std()
+
+
+@pytest.fixture
+def any_data(AnyEstimator, binary_data, regression_data):
+    """Data for ``AnyEstimator``: a binary problem for both classifiers, a
+    regression for the regressor."""
+    return regression_data if is_regressor(AnyEstimator) else binary_data
+
+
+@pytest.fixture(scope="module")
 def multilabel_data():
     X, Y = make_multilabel_classification(
         n_samples=120, n_features=8, n_classes=3, random_state=0
@@ -133,7 +175,7 @@ def multilabel_data():
 
 
 @pytest.fixture(scope="module")
-def fitted(binary_data, multiclass_data, multilabel_data):
+def fitted(binary_data, multiclass_data, multilabel_data, regression_data):
     """One fitted model per (estimator, problem) the contract allows, with two
     hidden layers so that every list attribute has more than two entries."""
     params = {"hidden_layer_sizes": (6, 4), "max_iter": 12, "random_state": 0}
@@ -145,6 +187,11 @@ def fitted(binary_data, multiclass_data, multilabel_data):
             multiclass_data,
         ),
         ("BinaryMLPClassifier", "multilabel"): (BinaryMLPClassifier, multilabel_data),
+        ("MLPRegressor", "regression"): (MLPRegressor, regression_data),
+        ("MLPRegressor", "two targets"): (
+            MLPRegressor,
+            (regression_data[0], np.c_[regression_data[1], -regression_data[1]]),
+        ),
     }
     return {
         key: (Est(**params).fit(X, y), X, y) for key, (Est, (X, y)) in cases.items()
@@ -157,58 +204,65 @@ FITTED_CASES = [
     ("MulticlassMLPClassifier", "multiclass"),
     ("BinaryMLPClassifier", "multilabel"),
 ]
+REGRESSION_CASES = [("MLPRegressor", "regression"), ("MLPRegressor", "two targets")]
 
 
 def _n_outputs(key, y):
     name, problem = key
     if problem == "binary":
         return 1 if name == "BinaryMLPClassifier" else 2
-    return y.shape[1] if problem == "multilabel" else len(np.unique(y))
+    if problem == "multiclass":
+        return len(np.unique(y))
+    return 1 if y.ndim == 1 else y.shape[1]  # labels or targets
 
 
 # -- constructor ---------------------------------------------------------------
-@pytest.mark.parametrize("Est", ESTIMATORS)
-def test_constructor_parameters_have_documented_defaults(Est):
-    signature = inspect.signature(Est)
-    assert set(signature.parameters) == set(API_DEFAULTS)
+def test_constructor_parameters_have_documented_defaults(AnyEstimator):
+    signature = inspect.signature(AnyEstimator)
+    defaults = api_defaults(AnyEstimator)
+    assert set(signature.parameters) == set(defaults)
     for name, parameter in signature.parameters.items():
         assert parameter.kind is inspect.Parameter.KEYWORD_ONLY, name
         default = parameter.default
         # The type matters too: 0.0 documented as a float must not be int 0.
-        assert type(default) is type(API_DEFAULTS[name]), name
-        assert default == API_DEFAULTS[name], name
+        assert type(default) is type(defaults[name]), name
+        assert default == defaults[name], name
 
 
-@pytest.mark.parametrize("Est", ESTIMATORS)
-def test_positional_arguments_are_rejected(Est):
+def test_positional_arguments_are_rejected(AnyEstimator):
     with pytest.raises(TypeError):
-        Est((10,))
+        AnyEstimator((10,))
 
 
-def test_both_estimators_share_one_signature():
+def test_the_estimators_share_one_signature():
     assert inspect.signature(BinaryMLPClassifier) == inspect.signature(
         MulticlassMLPClassifier
     )
+    # The regressor's is the same but for loss in place of class_weight.
+    classifier = dict(inspect.signature(BinaryMLPClassifier).parameters)
+    regressor = dict(inspect.signature(MLPRegressor).parameters)
+    del classifier["class_weight"]
+    del regressor["loss"]
+    assert list(regressor.values()) == list(classifier.values())
 
 
-@pytest.mark.parametrize("Est", ESTIMATORS)
-def test_get_params_set_params_round_trip(Est):
-    est = Est()
-    assert est.get_params() == API_DEFAULTS
-    assert est.set_params(**NON_DEFAULTS) is est
-    assert est.get_params() == NON_DEFAULTS
+def test_get_params_set_params_round_trip(AnyEstimator):
+    defaults, others = api_defaults(AnyEstimator), non_defaults(AnyEstimator)
+    est = AnyEstimator()
+    assert est.get_params() == defaults
+    assert est.set_params(**others) is est
+    assert est.get_params() == others
     # The values are stored as given (no copy, no conversion in __init__ or
     # set_params), which clone relies on.
-    for name, value in NON_DEFAULTS.items():
+    for name, value in others.items():
         assert getattr(est, name) is value
-    assert Est(**NON_DEFAULTS).get_params() == NON_DEFAULTS
-    assert clone(est).get_params() == NON_DEFAULTS
+    assert AnyEstimator(**others).get_params() == others
+    assert clone(est).get_params() == others
 
 
-@pytest.mark.parametrize("Est", ESTIMATORS)
-def test_set_params_rejects_unknown_parameter(Est):
+def test_set_params_rejects_unknown_parameter(AnyEstimator):
     with pytest.raises(ValueError, match="alpha"):
-        Est().set_params(alpha=1.0)
+        AnyEstimator().set_params(alpha=1.0)
 
 
 # -- parameter validation ---------------------------------------------------
@@ -256,27 +310,34 @@ INVALID_PARAMETERS = [
     ("validation_fraction", 0.0),
     ("validation_fraction", 1.0),
     ("shuffle", "no"),
-    ("class_weight", "auto"),
     ("random_state", "seed"),
     ("verbose", -1),
     ("warm_start", "yes"),
 ]
+# The parameters only one kind of estimator has.
+OWN_INVALID_PARAMETERS = {
+    "classifier": [("class_weight", "auto")],
+    "regressor": [("loss", "log_loss"), ("loss", "Squared_error"), ("loss", None)],
+}
+INVALID_PARAMETER_CASES = [
+    pytest.param(Est, name, value, id=f"{Est.__name__}-{name}={value!r}")
+    for Est in ESTIMATORS
+    for name, value in INVALID_PARAMETERS + OWN_INVALID_PARAMETERS[
+        "regressor" if is_regressor(Est) else "classifier"]
+]
 
 
 @pytest.mark.parametrize("method", ["fit", "partial_fit"])
-@pytest.mark.parametrize(
-    ("name", "value"),
-    INVALID_PARAMETERS,
-    ids=[f"{name}={value!r}" for name, value in INVALID_PARAMETERS],
-)
-@pytest.mark.parametrize("Est", ESTIMATORS)
-def test_invalid_parameter_raises_naming_it(Est, name, value, method, binary_data):
-    X, y = binary_data
+@pytest.mark.parametrize(("Est", "name", "value"), INVALID_PARAMETER_CASES)
+def test_invalid_parameter_raises_naming_it(
+    Est, name, value, method, binary_data, regression_data
+):
+    X, y = regression_data if is_regressor(Est) else binary_data
     params = {"hidden_layer_sizes": (3,), "max_iter": 2, name: value}
     # Construction only stores; the check happens at fit.
     est = Est(**params)
     assert getattr(est, name) is value
-    kwargs = {"classes": np.unique(y)} if method == "partial_fit" else {}
+    kwargs = partial_fit_kwargs(Est, y) if method == "partial_fit" else {}
     with pytest.raises(ValueError, match=rf"\b{name}\b") as error:
         getattr(est, method)(X[:40], y[:40], **kwargs)
     # API.md: "through scikit-learn's parameter validation".
@@ -286,45 +347,46 @@ def test_invalid_parameter_raises_naming_it(Est, name, value, method, binary_dat
 
 
 # -- per-layer regularization ----------------------------------------------
-@pytest.mark.parametrize("Est", ESTIMATORS)
-@pytest.mark.parametrize(
-    ("lambdas", "small_layer"), [([0.0, 1.0], 1), ([1.0, 0.0], 0)]
-)
+@pytest.mark.parametrize("small_layer", [1, 0], ids=["output", "hidden"])
 def test_per_layer_weight_l2_shrinks_only_its_layer(
-    Est, lambdas, small_layer, binary_data
+    AnyEstimator, small_layer, any_data
 ):
-    X, y = binary_data
-    params = {**FAST, "hidden_layer_sizes": (5,), "max_iter": 40}
-    free = Est(**params).fit(X, y)
-    penalized = Est(**params, weight_regularizer_l2=lambdas).fit(X, y)
+    X, y = any_data
+    # The regressor's outputs must keep the targets' unit scale, which the
+    # penalized layer's weights carry in part: it takes a larger lambda, and
+    # more epochs, for the other layer to take that over.
+    lam, epochs = (10.0, 200) if is_regressor(AnyEstimator) else (1.0, 40)
+    lambdas = [0.0, lam] if small_layer == 1 else [lam, 0.0]
+    params = {**FAST, "hidden_layer_sizes": (5,), "max_iter": epochs}
+    free = AnyEstimator(**params).fit(X, y)
+    penalized = AnyEstimator(**params, weight_regularizer_l2=lambdas).fit(X, y)
     norms_free = [np.sum(w**2) for w in free.coefs_]
     norms = [np.sum(w**2) for w in penalized.coefs_]
     other = 1 - small_layer
-    # A lambda of 1 on a layer crushes its weights ...
+    # A large lambda on a layer crushes its weights ...
     assert norms[small_layer] < 0.1 * norms_free[small_layer]
     # ... and does not shrink the unpenalized one (it grows to compensate).
     assert norms[other] > 0.5 * norms_free[other]
     # The penalty counts only the chosen layer (the curve averages it over
     # the last epoch's steps, during which the weights barely move).
     assert penalized.regularization_loss_curve_[-1] == pytest.approx(
-        norms[small_layer], rel=0.02
+        lam * norms[small_layer], rel=0.02
     )
     assert norms[small_layer] < 0.02 * norms[other]
 
 
 @pytest.mark.parametrize("container", [list, tuple, np.asarray])
 @pytest.mark.parametrize("name", REGULARIZERS)
-@pytest.mark.parametrize("Est", ESTIMATORS)
 def test_per_layer_lambda_sequence_enters_the_penalty(
-    Est, name, container, binary_data
+    AnyEstimator, name, container, any_data
 ):
-    X, y = binary_data
+    X, y = any_data
     lambdas = container([0.01, 0.1, 0.3])
     params = {**FAST, "hidden_layer_sizes": (5, 4), "batch_size": None, name: lambdas}
-    est = Est(**{**params, "max_iter": 3}).fit(X, y)
+    est = AnyEstimator(**{**params, "max_iter": 3}).fit(X, y)
     # With one step per epoch, the last epoch's penalty is measured at the
     # weights of two steps: the final weights of a fit one epoch shorter.
-    shorter = Est(**{**params, "max_iter": 2}).fit(X, y)
+    shorter = AnyEstimator(**{**params, "max_iter": 2}).fit(X, y)
     params = shorter.coefs_ if name.startswith("weight") else shorter.intercepts_
     if name.endswith("l1"):
         penalties = [np.abs(p).sum() for p in params]
@@ -439,7 +501,7 @@ BINARY_LABELS = {
 
 
 @pytest.mark.parametrize("labels", BINARY_LABELS.values(), ids=BINARY_LABELS.keys())
-@pytest.mark.parametrize("Est", ESTIMATORS)
+@pytest.mark.parametrize("Est", CLASSIFIERS)
 def test_predict_returns_the_users_binary_labels(Est, labels, binary_data):
     X, y01 = binary_data
     y = labels[y01]
@@ -454,7 +516,7 @@ def test_predict_returns_the_users_binary_labels(Est, labels, binary_data):
     assert est.score(X, y) > 0.9
 
 
-@pytest.mark.parametrize("Est", ESTIMATORS)
+@pytest.mark.parametrize("Est", CLASSIFIERS)
 def test_labels_are_not_confused_with_their_order_in_y(Est, binary_data):
     # The positive class is the larger label, whatever comes first in y.
     X, y01 = binary_data
@@ -515,7 +577,7 @@ def test_column_vector_target_warns_and_fits_like_1d(Est, data, request):
 
 
 @pytest.mark.parametrize("label", [1, "only"])
-@pytest.mark.parametrize("Est", ESTIMATORS)
+@pytest.mark.parametrize("Est", CLASSIFIERS)
 def test_single_class_target_raises(Est, label, binary_data):
     X, _ = binary_data
     y = np.full(X.shape[0], label)
@@ -524,7 +586,7 @@ def test_single_class_target_raises(Est, label, binary_data):
 
 
 # -- fitted attributes ---------------------------------------------------------
-@pytest.mark.parametrize("key", FITTED_CASES, ids="-".join)
+@pytest.mark.parametrize("key", FITTED_CASES + REGRESSION_CASES, ids="-".join)
 def test_fitted_attributes_types_and_shapes(fitted, key):
     est, X, y = fitted[key]
     n_samples, n_features = X.shape
@@ -575,28 +637,6 @@ def test_classes_attribute(fitted, key):
         assert_array_equal(est.classes_, np.unique(y))
 
 
-@pytest.mark.parametrize("Est", ESTIMATORS)
-def test_regularization_loss_curve_is_zero_without_lambdas(Est, binary_data):
-    X, y = binary_data
-    est = Est(**FAST).fit(X, y)
-    assert est.regularization_loss_curve_ == [0.0] * est.n_iter_
-    assert est.loss_curve_ == est.data_loss_curve_
-
-
-@pytest.mark.parametrize("Est", ESTIMATORS)
-def test_early_stopping_attributes(Est, binary_data):
-    X, y = binary_data
-    est = Est(**FAST, early_stopping=True, n_iter_no_change=3).fit(X, y)
-    # As in scikit-learn: the training loss is not what is tracked.
-    assert est.best_loss_ is None
-    scores = est.validation_scores_
-    assert isinstance(scores, list)
-    assert len(scores) == est.n_iter_
-    assert all(isinstance(s, float) and 0 <= s <= 1 for s in scores)
-    assert est.best_validation_score_ == max(scores)
-    assert len(est.loss_curve_) == est.n_iter_
-
-
 @pytest.mark.parametrize(
     ("Est", "data"),
     [
@@ -604,6 +644,7 @@ def test_early_stopping_attributes(Est, binary_data):
         (MulticlassMLPClassifier, "binary_data"),
         (MulticlassMLPClassifier, "multiclass_data"),
         (BinaryMLPClassifier, "multilabel_data"),
+        (MLPRegressor, "regression_data"),
     ],
 )
 def test_no_hidden_layer_is_a_linear_model(Est, data, request):
@@ -616,6 +657,11 @@ def test_no_hidden_layer_is_a_linear_model(Est, data, request):
     assert est.intercepts_[0].shape == (est.n_outputs_,)
     # A linear model in X: the logits are X @ W + b, whatever the activation.
     logits = X @ est.coefs_[0] + est.intercepts_[0]
+    if Est is MLPRegressor:
+        # Linear regression: the identity output is the prediction.
+        assert_allclose(est.predict(X), logits[:, 0], rtol=1e-10, atol=1e-12)
+        assert est.score(X, y) > 0.9
+        return
     if est.n_outputs_ == 1:
         expected = logits[:, 0]
     elif est.n_outputs_ == 2 and Est is MulticlassMLPClassifier:
@@ -652,61 +698,28 @@ def test_binary_multilabel_learns(multilabel_data):
     ("dtype", "expected"),
     [(np.float32, np.float32), (np.float64, np.float64), (np.int64, np.float64)],
 )
-@pytest.mark.parametrize("Est", ESTIMATORS)
-def test_dtype_of_parameters_and_outputs(Est, dtype, expected, binary_data):
-    X, y = binary_data
+def test_dtype_of_parameters_and_outputs(AnyEstimator, dtype, expected, any_data):
+    X, y = any_data
     X = (X * 10).astype(dtype) if dtype is np.int64 else X.astype(dtype)
-    est = Est(**FAST).fit(X, y)
+    est = AnyEstimator(**FAST).fit(X, y)
     for array in (*est.coefs_, *est.intercepts_):
         assert array.dtype == expected
-    assert est.predict_proba(X).dtype == expected
-    assert est.predict_log_proba(X).dtype == expected
-    assert est.decision_function(X).dtype == expected
+    assert outputs(est, X).dtype == expected
+    if not is_regressor(est):
+        assert est.predict_log_proba(X).dtype == expected
+        assert est.decision_function(X).dtype == expected
     assert all(isinstance(v, float) for v in est.loss_curve_)
 
 
-# -- sparse input --------------------------------------------------------------
-@pytest.mark.parametrize("fmt", ["csr", "csc"])
-@pytest.mark.parametrize("Est", ESTIMATORS)
-def test_sparse_input_matches_dense(Est, fmt, binary_data):
-    X, y = binary_data
-    X_sparse = sp.csr_matrix(X).asformat(fmt)
-    dense = Est(**FAST).fit(X, y)
-    sparse = Est(**FAST).fit(X_sparse, y)
-    # Same seed, same data: only the summation order of the products differs.
-    for a, b in zip(dense.coefs_ + dense.intercepts_,
-                    sparse.coefs_ + sparse.intercepts_):
-        assert_allclose(a, b, rtol=1e-9, atol=1e-12)
-    assert_array_equal(sparse.predict(X_sparse), dense.predict(X))
-    assert_allclose(sparse.predict_proba(X_sparse), dense.predict_proba(X),
-                    rtol=1e-9, atol=1e-12)
-    # A dense-fitted model also predicts on sparse input and vice versa.
-    assert_array_equal(dense.predict(X_sparse), dense.predict(X))
-    assert_array_equal(sparse.predict(X), sparse.predict(X_sparse))
-
-
-@pytest.mark.parametrize("Est", ESTIMATORS)
-def test_sparse_array_input(Est, binary_data):
-    # scipy's newer sparse arrays, not only the matrix classes.
-    X, y = binary_data
-    est = Est(**FAST).fit(sp.csr_array(X), y)
-    assert_array_equal(est.predict(sp.csc_array(X)), est.predict(X))
-
-
 # -- a failing fit changes nothing -----------------------------------------------
-def _snapshot(est, X_check):
-    return {
-        "coefs_": [w.copy() for w in est.coefs_],
-        "intercepts_": [b.copy() for b in est.intercepts_],
-        "n_features_in_": est.n_features_in_,
-        "feature_names_in_": est.feature_names_in_.copy(),
-        "classes_": est.classes_.copy(),
-        "n_iter_": est.n_iter_,
-        "t_": est.t_,
-        "loss_curve_": list(est.loss_curve_),
-        "n_outputs_": est.n_outputs_,
-        "proba": est.predict_proba(X_check),
-    }
+def _bad_y(y):
+    """A target the estimator refuses: a single class for a classifier, a NaN
+    for the regressor."""
+    if y.dtype.kind == "f":
+        y = y.copy()
+        y[3] = np.nan
+        return y, "NaN"
+    return np.zeros_like(y), "one class"
 
 
 def _nan_X(X, y):
@@ -723,11 +736,13 @@ def _too_few_features_warm(X, y):
 def _too_few_features_cold(X, y):
     # Without warm_start this is a valid new fit ... except that y is bad, so
     # the validation's own bookkeeping (n_features_in_) must be rolled back.
-    return {"X": X[:, :-1], "y": np.zeros_like(y), "match": "one class"}
+    y_bad, match = _bad_y(y)
+    return {"X": X[:, :-1], "y": y_bad, "match": match}
 
 
-def _single_class(X, y):
-    return {"X": X, "y": np.zeros_like(y), "match": "one class"}
+def _bad_target(X, y):
+    y_bad, match = _bad_y(y)
+    return {"X": X, "y": y_bad, "match": match}
 
 
 def _bad_dropout(X, y):
@@ -756,7 +771,7 @@ FAILING_FITS = [
     _nan_X,
     _too_few_features_warm,
     _too_few_features_cold,
-    _single_class,
+    _bad_target,
     _bad_dropout,
     _bad_lambda_sequence,
     _bad_sample_weight,
@@ -769,8 +784,8 @@ FAILING_FIT_CASES = [
     (Est, make_failure)
     for Est in ESTIMATORS
     for make_failure in FAILING_FITS
-    # A 3-class y is valid for MulticlassMLPClassifier.
-    if not (Est is MulticlassMLPClassifier and make_failure is _multiclass_y_for_binary)
+    # A 3-class y is valid for MulticlassMLPClassifier (and the regressor).
+    if not (Est is not BinaryMLPClassifier and make_failure is _multiclass_y_for_binary)
 ]
 
 
@@ -783,14 +798,14 @@ FAILING_FIT_CASES = [
     ids=[f"{Est.__name__}-{f.__name__.lstrip('_')}" for Est, f in FAILING_FIT_CASES],
 )
 def test_failing_fit_leaves_fitted_model_untouched(
-    Est, make_failure, as_frame, binary_data
+    Est, make_failure, as_frame, binary_data, regression_data
 ):
-    X, y = binary_data
+    X, y = regression_data if is_regressor(Est) else binary_data
     X, y = X[:120], y[:120]
     failure = make_failure(X, y)
     X_frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(X.shape[1])])
     est = Est(**FAST).fit(X_frame, y)
-    before = _snapshot(est, X_frame)
+    before = fitted_state(est, X_frame)
 
     est.set_params(**failure.get("params", {}))
     X_bad = failure["X"]
@@ -802,18 +817,9 @@ def test_failing_fit_leaves_fitted_model_untouched(
     with pytest.raises(ValueError, match=failure["match"]):
         est.fit(X_bad, failure["y"], **kwargs)
 
-    est.set_params(**{name: API_DEFAULTS[name] for name in failure.get("params", {})})
-    after = _snapshot(est, X_frame)
-    for name in ("coefs_", "intercepts_"):
-        assert len(after[name]) == len(before[name])
-        for a, b in zip(after[name], before[name]):
-            assert a.dtype == b.dtype
-            assert_array_equal(a, b, strict=True)
-    assert_array_equal(after["proba"], before["proba"], strict=True)
-    assert_array_equal(after["feature_names_in_"], before["feature_names_in_"])
-    assert_array_equal(after["classes_"], before["classes_"])
-    for name in ("n_features_in_", "n_iter_", "t_", "loss_curve_", "n_outputs_"):
-        assert after[name] == before[name], name
+    defaults = api_defaults(Est)
+    est.set_params(**{name: defaults[name] for name in failure.get("params", {})})
+    assert_same_state(before, fitted_state(est, X_frame))
 
 
 # -- tags --------------------------------------------------------------------

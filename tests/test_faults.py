@@ -8,7 +8,7 @@ every optimizer with dropout.  This module adds what those do not: the
 interrupt delivered by a real ``SIGALRM`` at an arbitrary point of an epoch;
 divergence for every optimizer and for float32 sparse data; predictions from
 eight threads at once; and the bit-identical refit of a model that went
-through ``pickle`` and ``clone``.
+through ``pickle`` and ``clone``.  All on the three estimators.
 """
 
 import pickle
@@ -21,27 +21,31 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from numpy.testing import assert_allclose, assert_array_equal
+from fitting import (
+    OPTIMIZERS,
+    assert_same_weights,
+    is_regressor,
+    outputs,
+    prediction_methods,
+)
+from numpy.testing import assert_allclose
 from sklearn.base import clone
-from sklearn.datasets import make_classification
+from sklearn.datasets import make_classification, make_regression
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import StandardScaler
-from threadpoolctl import threadpool_limits
 
-from skmlp import BinaryMLPClassifier, MulticlassMLPClassifier
+from skmlp import BinaryMLPClassifier
 
-ESTIMATORS = [BinaryMLPClassifier, MulticlassMLPClassifier]
-OPTIMIZERS = ["sgd", "adagrad", "rmsprop", "adam"]
-
-
-@pytest.fixture(autouse=True)
-def _single_blas_thread():
-    # The two cores are shared; BLAS threads would only compete with them.
-    with threadpool_limits(limits=1, user_api="blas"):
-        yield
+pytestmark = pytest.mark.usefixtures("single_blas_thread")
 
 
 def make_data(Est, n_samples=200, n_features=8, random_state=0):
+    if is_regressor(Est):
+        X, y = make_regression(
+            n_samples=n_samples, n_features=n_features, n_informative=5,
+            noise=5.0, random_state=random_state,
+        )
+        return StandardScaler().fit_transform(X), y / y.std()
     n_classes = 2 if Est is BinaryMLPClassifier else 3
     X, y = make_classification(
         n_samples=n_samples, n_features=n_features, n_informative=5,
@@ -49,11 +53,6 @@ def make_data(Est, n_samples=200, n_features=8, random_state=0):
         random_state=random_state,
     )
     return StandardScaler().fit_transform(X), y
-
-
-def assert_same_parameters(a, b):
-    for p, q in zip(a.coefs_ + a.intercepts_, b.coefs_ + b.intercepts_, strict=True):
-        assert_array_equal(p, q, strict=True)
 
 
 # -- Ctrl-C from a signal ------------------------------------------------------------
@@ -99,15 +98,15 @@ def keyboard_interrupt_after():
         signal.signal(signal.SIGALRM, previous)
 
 
-@pytest.mark.parametrize("Est", ESTIMATORS)
-def test_signal_interrupts_a_long_fit(Est, keyboard_interrupt_after):
+def test_signal_interrupts_a_long_fit(AnyEstimator, keyboard_interrupt_after):
+    Est = AnyEstimator
     # A fit of a few minutes (20000 epochs of 63 minibatches): the signal
     # arrives in the middle of some epoch, wherever the loop happens to be.
     X, y = make_data(Est, n_samples=2000, n_features=20)
     est = Est(hidden_layer_sizes=(64, 64), batch_size=32, max_iter=20_000, tol=0.0,
               dropout=0.1, random_state=0)
     start = time.perf_counter()
-    keyboard_interrupt_after(0.4)
+    keyboard_interrupt_after(0.25)
     with warnings.catch_warnings(record=True) as record:
         warnings.simplefilter("always")
         try:
@@ -126,15 +125,16 @@ def test_signal_interrupts_a_long_fit(Est, keyboard_interrupt_after):
     # A usable model: finite weights and predictions.
     for param in est.coefs_ + est.intercepts_:
         assert np.isfinite(param).all()
-    proba = est.predict_proba(X)
-    assert np.isfinite(proba).all()
-    assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-12)
-    assert set(est.predict(X)) <= set(est.classes_)
+    predicted = outputs(est, X)
+    assert np.isfinite(predicted).all()
+    if not is_regressor(est):
+        assert_allclose(predicted.sum(axis=1), 1.0, rtol=1e-12)
+        assert set(est.predict(X)) <= set(est.classes_)
     # ... that can keep training.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         est.set_params(warm_start=True, max_iter=1).fit(X, y)
-    assert np.isfinite(est.predict_proba(X)).all()
+    assert np.isfinite(outputs(est, X)).all()
 
 
 # -- divergence ----------------------------------------------------------------------
@@ -152,8 +152,10 @@ DIVERGING = [
 
 @pytest.mark.parametrize("storage", ["dense-float64", "sparse-float32"])
 @pytest.mark.parametrize(("optimizer", "learning_rate"), DIVERGING)
-@pytest.mark.parametrize("Est", ESTIMATORS)
-def test_diverging_fit_keeps_finite_weights(Est, optimizer, learning_rate, storage):
+def test_diverging_fit_keeps_finite_weights(
+    AnyEstimator, optimizer, learning_rate, storage
+):
+    Est = AnyEstimator
     X, y = make_data(Est)
     X = X * 1e3  # unscaled on purpose
     if storage == "sparse-float32":
@@ -164,9 +166,8 @@ def test_diverging_fit_keeps_finite_weights(Est, optimizer, learning_rate, stora
         warnings.simplefilter("error", RuntimeWarning)  # no overflow warning escapes
         with pytest.warns(ConvergenceWarning, match="diverged") as record:
             est.fit(X, y)
-        proba = est.predict_proba(X)
-        log_proba = est.predict_log_proba(X)
-        predicted = est.predict(X)
+        predictions = {method: getattr(est, method)(X)
+                       for method in prediction_methods(est)}
     message = next(str(w.message) for w in record if "diverged" in str(w.message))
     assert "learning_rate" in message  # it says what to do
     dtype = np.float32 if storage == "sparse-float32" else np.float64
@@ -175,16 +176,19 @@ def test_diverging_fit_keeps_finite_weights(Est, optimizer, learning_rate, stora
         assert np.isfinite(param).all()
     assert len(est.loss_curve_) == est.n_iter_ < est.max_iter
     assert all(np.isfinite(est.loss_curve_))
-    assert not np.isnan(proba).any()
-    assert np.isfinite(log_proba).all()
-    assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-6)
-    assert set(predicted) <= set(est.classes_)
+    if is_regressor(est):
+        assert np.isfinite(predictions["predict"]).all()
+    else:
+        assert not np.isnan(predictions["predict_proba"]).any()
+        assert np.isfinite(predictions["predict_log_proba"]).all()
+        assert_allclose(predictions["predict_proba"].sum(axis=1), 1.0, rtol=1e-6)
+        assert set(predictions["predict"]) <= set(est.classes_)
 
 
 # -- concurrent prediction ---------------------------------------------------------
 @pytest.mark.parametrize("sparse", [False, True], ids=["dense", "sparse"])
-@pytest.mark.parametrize("Est", ESTIMATORS)
-def test_concurrent_predict_proba_equals_serial(Est, sparse):
+def test_concurrent_prediction_equals_serial(AnyEstimator, sparse):
+    Est = AnyEstimator
     # Prediction writes nothing shared (dropout is off at inference, and the
     # training buffers are not used), so eight threads on one model give
     # exactly the serial results.
@@ -199,29 +203,29 @@ def test_concurrent_predict_proba_equals_serial(Est, sparse):
     # under another thread's feet.
     batches = [X_pred[start:stop] for start, stop in
                [(0, 600), (0, 7), (50, 350), (599, 600), (100, 101), (200, 600)]]
-    serial = [est.predict_proba(batch) for batch in batches]
+    serial = [outputs(est, batch) for batch in batches]
     serial_labels = [est.predict(batch) for batch in batches]
 
     def work(worker):
         out = []
         for repeat in range(10):
             i = (worker + repeat) % len(batches)
-            out.append((i, est.predict_proba(batches[i]), est.predict(batches[i])))
+            out.append((i, outputs(est, batches[i]), est.predict(batches[i])))
         return out
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         results = list(pool.map(work, range(8)))
     for per_worker in results:
-        for i, proba, labels in per_worker:
-            assert np.array_equal(proba, serial[i])
+        for i, predicted, labels in per_worker:
+            assert np.array_equal(predicted, serial[i])
             assert np.array_equal(labels, serial_labels[i])
     assert sum(len(r) for r in results) == 80
 
 
 # -- reproducibility through pickle and clone ------------------------------------------
 @pytest.mark.parametrize("optimizer", OPTIMIZERS)
-@pytest.mark.parametrize("Est", ESTIMATORS)
-def test_pickled_and_cloned_models_refit_bit_identically(Est, optimizer):
+def test_pickled_and_cloned_models_refit_bit_identically(AnyEstimator, optimizer):
+    Est = AnyEstimator
     X, y = make_data(Est, n_samples=120)
     params = dict(hidden_layer_sizes=(8, 4), optimizer=optimizer, dropout=0.3,
                   learning_rate=0.01, learning_rate_decay=0.01, batch_size=32,
@@ -239,7 +243,7 @@ def test_pickled_and_cloned_models_refit_bit_identically(Est, optimizer):
         cloned = clone(pickle.loads(pickle.dumps(reference))).fit(X, y)
         cloned_pickled = pickle.loads(pickle.dumps(clone(reference))).fit(X, y)
     for other in (unfitted, refit, cloned, cloned_pickled):
-        assert_same_parameters(reference, other)
+        assert_same_weights(reference, other)
         assert other.loss_curve_ == reference.loss_curve_
         assert other.n_iter_ == reference.n_iter_
-    assert np.array_equal(cloned.predict_proba(X), reference.predict_proba(X))
+    assert np.array_equal(outputs(cloned, X), outputs(reference, X))

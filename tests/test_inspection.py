@@ -1,10 +1,15 @@
-"""LossCurveDisplay: the lines it draws are the estimator's curves, exactly."""
+"""LossCurveDisplay: the lines it draws are the estimator's curves, exactly.
+
+On all three estimators; the validation score is labelled as each one's score
+(accuracy, or R²).
+"""
 
 import sys
 import warnings
 
 import numpy as np
 import pytest
+from fitting import ESTIMATORS, is_regressor, toy_data
 from numpy.testing import assert_array_equal
 from sklearn.datasets import make_classification
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
@@ -16,7 +21,6 @@ from skmlp.inspection import LossCurveDisplay
 
 plt = pytest.importorskip("matplotlib.pyplot")
 
-ESTIMATORS = [BinaryMLPClassifier, MulticlassMLPClassifier]
 SMALL = {
     "hidden_layer_sizes": (8,),
     "learning_rate": 0.01,
@@ -32,6 +36,9 @@ def _close_figures():
 
 
 def _data(Estimator):
+    if is_regressor(Estimator):
+        X, y = toy_data(Estimator, 150)
+        return X[:120], y[:120], X[120:], y[120:]
     n_classes = 2 if Estimator is BinaryMLPClassifier else 3
     X, y = make_classification(
         n_samples=150,
@@ -63,6 +70,10 @@ def fitted(request):
 def fitted_val(request):
     """A fit with L2 and X_val, evaluated every epoch."""
     return _fit(request.param, validation=True, weight_regularizer_l2=1e-3)
+
+
+def _score_name(est):
+    return "R²" if is_regressor(est) else "accuracy"
 
 
 def test_lines_are_the_training_curves(fitted):
@@ -115,7 +126,7 @@ def test_validation_lines(fitted_val):
     assert score_line.axes is disp.ax_val_
     assert disp.ax_val_ is not disp.ax_
     assert disp.ax_val_.get_shared_x_axes().joined(disp.ax_, disp.ax_val_)
-    assert disp.ax_val_.get_ylabel() == "Validation accuracy"
+    assert disp.ax_val_.get_ylabel() == f"Validation {_score_name(fitted_val)}"
 
 
 def test_best_epoch_with_validation_is_best_score(fitted_val):
@@ -178,7 +189,10 @@ def test_labels_legend_and_title(fitted_val):
     legend = disp.ax_.get_legend()
     labels = [text.get_text() for text in legend.get_texts()]
     assert labels == [line.get_label() for line in disp.lines_.values()]
-    assert "validation accuracy" in labels
+    assert f"validation {_score_name(fitted_val)}" in labels
+    assert disp.lines_["validation_score"].get_label() == (
+        f"validation {_score_name(fitted_val)}")
+    assert disp.score_name == _score_name(fitted_val)
     assert "training loss" in labels
 
 
@@ -278,31 +292,3 @@ def test_matplotlib_missing(fitted, monkeypatch):
     assert "LossCurveDisplay.from_estimator requires matplotlib" in str(error.value)
     with pytest.raises(ImportError, match=r"LossCurveDisplay.plot requires"):
         LossCurveDisplay(loss_curve=[1.0]).plot()
-
-
-def test_regressor_validation_scores_are_labelled_r2():
-    from sklearn.datasets import make_regression
-
-    from skmlp import MLPRegressor
-
-    X, y = make_regression(n_samples=150, n_features=5, noise=1.0, random_state=0)
-    y = y / y.std()
-    reg = MLPRegressor(hidden_layer_sizes=(8,), learning_rate=0.01, max_iter=30,
-                       early_stopping=True, random_state=0)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        reg.fit(X, y)
-    disp = LossCurveDisplay.from_estimator(reg)
-    assert disp.score_name == "R²"
-    assert disp.ax_val_.get_ylabel() == "Validation R²"
-    assert disp.lines_["validation_score"].get_label() == "validation R²"
-    assert_array_equal(disp.lines_["validation_score"].get_ydata(),
-                       reg.validation_scores_)
-    # Classifiers keep "accuracy".
-    clf = MulticlassMLPClassifier(hidden_layer_sizes=(4,), max_iter=3,
-                                  early_stopping=True, random_state=0)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        clf.fit(X, (y > 0).astype(int) + (y > 1))
-    assert LossCurveDisplay.from_estimator(clf).ax_val_.get_ylabel() == (
-        "Validation accuracy")

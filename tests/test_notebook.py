@@ -16,7 +16,6 @@ from sklearn.datasets import load_breast_cancer, load_wine
 from sklearn.metrics import r2_score
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
-from threadpoolctl import threadpool_limits
 
 from skmlp.activations import Identity, ReLU, Sigmoid, Softmax
 from skmlp.layers import Dense
@@ -28,21 +27,14 @@ from skmlp.losses import (
 )
 from skmlp.optimizers import Adam
 
+pytestmark = pytest.mark.usefixtures("single_blas_thread")
+
 EPOCH_LINE = re.compile(
     r"epoch: (\d+), acc: \d\.\d{3}, loss: (\d+\.\d{3}) "
     r"\(data_loss: \d+\.\d{3}, reg_loss: \d+\.\d{3}\), "
     r"lr: (\d+(?:\.\d+)?(?:e-?\d+)?)"
 )
 VALIDATION_LINE = re.compile(r"Validation, acc: (\d\.\d{3}), loss: \d+\.\d{3}")
-
-
-@pytest.fixture(autouse=True)
-def _single_blas_thread():
-    # The loops multiply matrices of a few hundred rows a thousand times:
-    # BLAS threads cost more to wake than such products take, and on shared
-    # CI cores they turned a one-second loop into ten.
-    with threadpool_limits(limits=1, user_api="blas"):
-        yield
 
 
 def _scaled_split(load):

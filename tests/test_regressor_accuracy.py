@@ -22,6 +22,7 @@ import warnings
 
 import numpy as np
 import pytest
+from fitting import same_budget
 from sklearn.compose import TransformedTargetRegressor
 from sklearn.datasets import load_diabetes, make_friedman1
 from sklearn.exceptions import ConvergenceWarning
@@ -29,9 +30,10 @@ from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPRegressor as SklearnMLPRegressor
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
-from threadpoolctl import threadpool_limits
 
 from skmlp import MLPRegressor
+
+pytestmark = pytest.mark.usefixtures("single_blas_thread")
 
 EPOCHS = 200
 SEEDS = range(5)
@@ -43,14 +45,6 @@ DATASETS = {
     # Friedman #1: 10 features, 5 of them informative, noise of 1.
     "friedman1": lambda: make_friedman1(n_samples=600, noise=1.0, random_state=0),
 }
-
-
-@pytest.fixture(autouse=True)
-def _single_blas_thread():
-    # The machine's cores are shared: one BLAS thread is many times faster
-    # here than two competing with other processes.
-    with threadpool_limits(limits=1, user_api="blas"):
-        yield
 
 
 def scaled(regressor):
@@ -67,31 +61,8 @@ def test_r2_matches_sklearn(name):
     ours, theirs = [], []
     for seed in SEEDS:
         X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=seed)
-        reference = SklearnMLPRegressor(
-            hidden_layer_sizes=(100,),
-            activation="relu",
-            solver="adam",
-            learning_rate_init=0.001,
-            epsilon=1e-8,
-            batch_size=200,
-            alpha=0.0,
-            max_iter=EPOCHS,
-            tol=0.0,
-            n_iter_no_change=EPOCHS,
-            random_state=seed,
-        )
-        model = MLPRegressor(
-            hidden_layer_sizes=(100,),
-            activation="relu",
-            optimizer="adam",
-            learning_rate=0.001,
-            epsilon=1e-8,
-            batch_size=200,
-            max_iter=EPOCHS,
-            tol=0.0,
-            n_iter_no_change=EPOCHS,
-            random_state=seed,
-        )
+        model, reference = same_budget(MLPRegressor, SklearnMLPRegressor,
+                                       epochs=EPOCHS, seed=seed, epsilon=1e-8)
         reference, model = scaled(reference), scaled(model)
         with warnings.catch_warnings():
             # A fixed budget of epochs is the point; both warn that it ran out.

@@ -1,24 +1,44 @@
-"""Where users port code from scikit-learn's MLPClassifier, skmlp behaves the same.
+"""Where users port code from scikit-learn's MLPClassifier (or MLPRegressor),
+skmlp behaves the same.
 
-``n_iter_`` counts the epochs of the last call (warm starts and partial_fit
-included), a warm fit refuses other classes, partial_fit refuses early
-stopping, scikit-learn's parameter names are refused the way scikit-learn
-refuses unknown ones, ``activation="logistic"`` is accepted; and each epoch's
-data and regularization loss are measured at the same weights, so that a
-full-batch fit's curves are exactly what the design notebook's own loop prints.
+On all three estimators: ``n_iter_`` counts the epochs of the last call (warm
+starts and partial_fit included), partial_fit refuses early stopping,
+scikit-learn's parameter names are refused the way scikit-learn refuses
+unknown ones, ``activation="logistic"`` is accepted, and scikit-learn's
+``alpha`` converts to ``weight_regularizer_l2`` as the "Coming from
+MLPClassifier" page says.  For the classifiers, a warm fit refuses other
+classes; and each epoch's data and regularization loss are measured at the
+same weights, so that a full-batch fit's curves are exactly what the design
+notebook's own loop prints.
 """
 
 import warnings
 
 import numpy as np
 import pytest
-from fitting import fit_quiet
+from fitting import (
+    assert_same_state,
+    fit_quiet,
+    fitted_state,
+    is_regressor,
+    loss_of,
+    no_convergence_warning,
+    outputs,
+    partial_fit_kwargs,
+    regressor_with_loss,
+    toy_data,
+)
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.base import clone
-from sklearn.datasets import load_breast_cancer, load_wine, make_classification
+from sklearn.datasets import (
+    load_breast_cancer,
+    load_diabetes,
+    load_wine,
+    make_classification,
+)
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV
-from sklearn.neural_network import MLPClassifier
+from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.preprocessing import StandardScaler
 
 from skmlp import BinaryMLPClassifier, MulticlassMLPClassifier
@@ -28,8 +48,10 @@ from skmlp.losses import BinaryCrossentropy, CategoricalCrossentropy
 from skmlp.optimizers import Adam
 
 
-def _data(Estimator, n_samples=120):
-    n_classes = 2 if Estimator is BinaryMLPClassifier else 3
+def _data(Est, n_samples=120):
+    if is_regressor(Est):
+        return toy_data(Est, n_samples)
+    n_classes = 2 if Est is BinaryMLPClassifier else 3
     X, y = make_classification(
         n_samples=n_samples, n_features=6, n_informative=4, n_redundant=0,
         n_classes=n_classes, n_clusters_per_class=1, random_state=0,
@@ -37,25 +59,9 @@ def _data(Estimator, n_samples=120):
     return StandardScaler().fit_transform(X), y
 
 
-def _snapshot(est):
-    return {
-        "coefs": [c.copy() for c in est.coefs_ + est.intercepts_],
-        "curve": list(est.loss_curve_),
-        "n_iter": est.n_iter_,
-        "t": est.t_,
-        "classes": est.classes_.copy(),
-    }
-
-
-def _assert_unchanged(est, snapshot, X):
-    for before, after in zip(snapshot["coefs"], est.coefs_ + est.intercepts_,
-                             strict=True):
-        assert_array_equal(before, after)
-    assert est.loss_curve_ == snapshot["curve"]
-    assert est.n_iter_ == snapshot["n_iter"]
-    assert est.t_ == snapshot["t"]
-    assert_array_equal(est.classes_, snapshot["classes"])
-    assert np.isfinite(est.predict_proba(X)).all()
+def _sklearn_twin(Est):
+    """scikit-learn's MLP of the same kind."""
+    return MLPRegressor if is_regressor(Est) else MLPClassifier
 
 
 # -- n_iter_ and warm_start ----------------------------------------------------------
@@ -76,10 +82,10 @@ def _warm_sequence(est, X, y, max_iters):
 
 
 @pytest.mark.parametrize("max_iters", [[10, 20], [3, 3]])
-def test_warm_start_n_iter_counts_the_epochs_of_the_call(Estimator, max_iters):
-    X, y = _data(Estimator)
-    est = Estimator(hidden_layer_sizes=(8,), tol=0, warm_start=True,
-                    random_state=0)
+def test_warm_start_n_iter_counts_the_epochs_of_the_call(AnyEstimator, max_iters):
+    X, y = _data(AnyEstimator)
+    est = AnyEstimator(hidden_layer_sizes=(8,), tol=0, warm_start=True,
+                       random_state=0)
     n_iters, warned = _warm_sequence(est, X, y, max_iters)
     assert n_iters == max_iters
     # Each call ran max_iter epochs, so each one warns.
@@ -89,34 +95,23 @@ def test_warm_start_n_iter_counts_the_epochs_of_the_call(Estimator, max_iters):
     assert len(est.regularization_loss_curve_) == sum(max_iters)
     assert est.t_ == sum(max_iters) * len(y)
 
-    # scikit-learn's MLPClassifier counts the same way.
-    reference = MLPClassifier(hidden_layer_sizes=(8,), tol=0, warm_start=True,
-                              random_state=0)
+    # scikit-learn's MLPClassifier (or MLPRegressor) counts the same way.
+    reference = _sklearn_twin(AnyEstimator)(hidden_layer_sizes=(8,), tol=0,
+                                            warm_start=True, random_state=0)
     assert _warm_sequence(reference, X, y, max_iters) == (n_iters, warned)
 
 
-def test_warm_fit_that_stops_early_does_not_warn(Estimator):
-    X, y = _data(Estimator)
-    est = fit_quiet(Estimator(hidden_layer_sizes=(8,), max_iter=5, tol=0,
-                              warm_start=True, random_state=0), X, y)
+def test_warm_fit_that_stops_early_does_not_warn(AnyEstimator):
+    X, y = _data(AnyEstimator)
+    est = fit_quiet(AnyEstimator(hidden_layer_sizes=(8,), max_iter=5, tol=0,
+                                 warm_start=True, random_state=0), X, y)
     # A huge tol stops this call after n_iter_no_change + 1 epochs without
     # improvement: it converged by scikit-learn's rule, and says nothing.
     est.set_params(max_iter=50, tol=1e6, n_iter_no_change=2)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", ConvergenceWarning)
+    with no_convergence_warning():
         est.fit(X, y)
     assert est.n_iter_ < 50
     assert len(est.loss_curve_) == 5 + est.n_iter_
-
-
-def test_partial_fit_n_iter_is_one(Estimator):
-    X, y = _data(Estimator)
-    est = Estimator(hidden_layer_sizes=(8,), random_state=0)
-    for call in range(3):
-        est.partial_fit(X, y, classes=np.unique(y))
-        assert est.n_iter_ == 1
-        assert len(est.loss_curve_) == call + 1
-        assert est.t_ == (call + 1) * len(y)
 
 
 # -- classes of a warm fit, early stopping in partial_fit -------------------------
@@ -127,7 +122,7 @@ def test_warm_fit_with_other_classes_raises_and_changes_nothing(Estimator, chang
     X, y = _data(Estimator)
     est = fit_quiet(Estimator(hidden_layer_sizes=(8,), max_iter=3, warm_start=True,
                               random_state=0), X, y)
-    snapshot = _snapshot(est)
+    snapshot = fitted_state(est, X)
     if change == "fewer":
         keep = y != y.max()
         X_new, y_new = X[keep], y[keep]
@@ -139,47 +134,49 @@ def test_warm_fit_with_other_classes_raises_and_changes_nothing(Estimator, chang
     with pytest.raises(ValueError, match="same classes") as error:
         est.fit(X_new, y_new)
     message = str(error.value)
-    assert str(snapshot["classes"].tolist()) in message
+    assert str(snapshot["classes_"].tolist()) in message
     assert str(np.unique(y_new).tolist()) in message
-    _assert_unchanged(est, snapshot, X)
+    assert_same_state(snapshot, fitted_state(est, X))
 
     # partial_fit may see a subset of the declared classes.
     est.partial_fit(X[y == y.min()], y[y == y.min()])
     assert est.n_iter_ == 1
 
 
-def test_partial_fit_refuses_early_stopping_and_changes_nothing(Estimator):
-    X, y = _data(Estimator)
-    est = Estimator(hidden_layer_sizes=(8,), early_stopping=True, random_state=0)
+def test_partial_fit_refuses_early_stopping_and_changes_nothing(AnyEstimator):
+    X, y = _data(AnyEstimator)
+    est = AnyEstimator(hidden_layer_sizes=(8,), early_stopping=True, random_state=0)
     with pytest.raises(ValueError, match="partial_fit does not support early_stopping"):
-        est.partial_fit(X, y, classes=np.unique(y))
+        est.partial_fit(X, y, **partial_fit_kwargs(AnyEstimator, y))
+    assert not est.__sklearn_is_fitted__()
+    assert not hasattr(est, "n_features_in_")
     assert not hasattr(est, "classes_")
 
     fit_quiet(est, X, y)
-    snapshot = _snapshot(est)
+    before = fitted_state(est, X)
     with pytest.raises(ValueError, match="early_stopping"):
         est.partial_fit(X, y)
-    _assert_unchanged(est, snapshot, X)
+    assert_same_state(before, fitted_state(est, X))
 
 
 # -- coming from MLPClassifier: names ---------------------------------------------
 
 
 @pytest.mark.parametrize("keyword", ["alpha", "solver", "learning_rate_init"])
-def test_unknown_keyword_names_the_public_class(Estimator, keyword):
-    with pytest.raises(TypeError, match=rf"^{Estimator.__name__}\.__init__\(\)"
+def test_unknown_keyword_names_the_public_class(AnyEstimator, keyword):
+    with pytest.raises(TypeError, match=rf"^{AnyEstimator.__name__}\.__init__\(\)"
                        rf".*unexpected keyword argument '{keyword}'"):
-        Estimator(**{keyword: 0.1})
+        AnyEstimator(**{keyword: 0.1})
 
 
-def test_logistic_is_the_sigmoid_activation(Estimator):
-    X, y = _data(Estimator)
+def test_logistic_is_the_sigmoid_activation(AnyEstimator):
+    X, y = _data(AnyEstimator)
     params = dict(hidden_layer_sizes=(8,), max_iter=5, random_state=0)
-    logistic = fit_quiet(Estimator(activation="logistic", **params), X, y)
-    sigmoid = fit_quiet(Estimator(activation="sigmoid", **params), X, y)
+    logistic = fit_quiet(AnyEstimator(activation="logistic", **params), X, y)
+    sigmoid = fit_quiet(AnyEstimator(activation="sigmoid", **params), X, y)
     assert logistic.get_params()["activation"] == "logistic"
     assert clone(logistic).get_params()["activation"] == "logistic"
-    assert_array_equal(logistic.predict_proba(X), sigmoid.predict_proba(X))
+    assert_array_equal(outputs(logistic, X), outputs(sigmoid, X))
     assert logistic.loss_curve_ == sigmoid.loss_curve_
 
 
@@ -288,32 +285,54 @@ def _start_from(est, weights):
         live[...] = value
 
 
-@pytest.mark.parametrize("kind", ["binary", "multiclass"])
-def test_alpha_over_two_batch_sizes_matches_mlpclassifier(kind):
-    # scikit-learn adds alpha / (2 * n_batch) * ||W||^2 to each batch's loss;
-    # skmlp adds weight_regularizer_l2 * ||W||^2. With equal batches, the
-    # conversion makes the two training curves equal, epoch by epoch.
+def _alpha_problem(kind):
+    """(X, y, skmlp's estimator) of each kind, as many rows as batches hold."""
     if kind == "binary":
         X, y = load_breast_cancer(return_X_y=True)
-        X, y = X[:560], y[:560]
-        Estimator = BinaryMLPClassifier
-    else:
+        X, y, Est = X[:560], y[:560], BinaryMLPClassifier
+    elif kind == "multiclass":
         X, y = load_wine(return_X_y=True)
-        X, y = X[:176], y[:176]
-        Estimator = MulticlassMLPClassifier
-    X = StandardScaler().fit_transform(X)
-    alpha, batch_size, epochs = 0.5, 16, 8
+        X, y, Est = X[:176], y[:176], MulticlassMLPClassifier
+    else:
+        X, y = load_diabetes(return_X_y=True)
+        X, y = X[:432], y[:432]
+        loss = kind.removeprefix("regressor-")
+        y = y / 100 if loss == "poisson" else (y - y.mean()) / y.std()
+        Est = regressor_with_loss(loss)
+    return StandardScaler().fit_transform(X), y, Est
+
+
+@pytest.mark.parametrize(
+    "kind", ["binary", "multiclass", "regressor-squared_error", "regressor-poisson"])
+def test_alpha_over_batch_sizes_matches_scikit_learn(kind):
+    # scikit-learn adds alpha / (2 * n_batch) * ||W||^2 to each batch's loss;
+    # skmlp adds weight_regularizer_l2 * ||W||^2.  For the classifiers, whose
+    # data losses are the same, the conversion alpha / (2 * batch_size) makes
+    # the two training curves equal, epoch by epoch.  scikit-learn's regressor
+    # halves its data loss (half the squared error, half the Poisson deviance
+    # up to a constant); skmlp's is the full one.  Twice scikit-learn's
+    # objective is skmlp's with weight_regularizer_l2 = alpha / batch_size:
+    # the same gradient up to the factor 2, which half the SGD step size
+    # undoes, so both take the same steps, and skmlp's squared-error curve is
+    # twice scikit-learn's.
+    X, y, Est = _alpha_problem(kind)
+    regression = is_regressor(Est)
+    alpha, batch_size, step = 0.5, 16, 0.01
+    epochs = 6 if regression else 8
     assert len(y) % batch_size == 0
     common = dict(hidden_layer_sizes=(12,), batch_size=batch_size, shuffle=False,
                   tol=0, n_iter_no_change=epochs, warm_start=True)
-    reference = MLPClassifier(
-        solver="sgd", learning_rate="constant", learning_rate_init=0.01,
+    if regression:
+        common["loss"] = loss_of(Est)
+    reference = _sklearn_twin(Est)(
+        solver="sgd", learning_rate="constant", learning_rate_init=step,
         momentum=0.0, nesterovs_momentum=False, alpha=alpha, max_iter=1,
         random_state=0, **common)
-    est = Estimator(
-        optimizer="sgd", learning_rate=0.01, momentum=0.0,
-        weight_regularizer_l2=alpha / (2 * batch_size), max_iter=1,
-        random_state=0, **common)
+    halved = 2 if regression else 1
+    est = Est(
+        optimizer="sgd", learning_rate=step / halved, momentum=0.0,
+        weight_regularizer_l2=alpha / (2 * batch_size / halved), max_iter=1,
+        random_state=0, **{k: v for k, v in common.items() if k != "loss"})
     fit_quiet(reference, X, y)
     fit_quiet(est, X, y)
     # The same starting weights, then the same steps.
@@ -322,51 +341,12 @@ def test_alpha_over_two_batch_sizes_matches_mlpclassifier(kind):
         model.set_params(max_iter=epochs)
         fit_quiet(model, X, y)
 
-    assert_allclose(est.loss_curve_[1:], reference.loss_curve_[1:], rtol=1e-10)
     for ours, theirs in zip(est.coefs_ + est.intercepts_,
                             reference.coefs_ + reference.intercepts_, strict=True):
         assert_allclose(ours, theirs, rtol=1e-9, atol=1e-12)
-    # The penalty is a real part of those curves.
-    assert min(est.regularization_loss_curve_[1:]) > 0.01 * est.loss_curve_[-1]
-
-
-@pytest.mark.parametrize("loss", ["squared_error", "poisson"])
-def test_alpha_over_batch_size_matches_mlpregressor(loss):
-    # scikit-learn's regressor halves its data loss (half the squared error,
-    # half the Poisson deviance up to a constant); skmlp's is the full one.
-    # Twice scikit-learn's objective is skmlp's with
-    # weight_regularizer_l2 = alpha / batch_size: the same gradient up to the
-    # factor 2, which half the SGD step size undoes, so both take the same
-    # steps, and skmlp's squared-error curve is twice scikit-learn's.
-    from sklearn.datasets import load_diabetes
-    from sklearn.neural_network import MLPRegressor as SklearnMLPRegressor
-
-    from skmlp import MLPRegressor
-
-    X, y = load_diabetes(return_X_y=True)
-    X, y = StandardScaler().fit_transform(X[:432]), y[:432]
-    y = y / 100 if loss == "poisson" else (y - y.mean()) / y.std()
-    alpha, batch_size, epochs, step = 0.5, 16, 6, 0.01
-    common = dict(hidden_layer_sizes=(12,), batch_size=batch_size, shuffle=False,
-                  tol=0, n_iter_no_change=epochs, warm_start=True, loss=loss)
-    reference = SklearnMLPRegressor(
-        solver="sgd", learning_rate="constant", learning_rate_init=step,
-        momentum=0.0, nesterovs_momentum=False, alpha=alpha, max_iter=1,
-        random_state=0, **common)
-    est = MLPRegressor(
-        optimizer="sgd", learning_rate=step / 2, momentum=0.0,
-        weight_regularizer_l2=alpha / batch_size, max_iter=1, random_state=0,
-        **common)
-    fit_quiet(reference, X, y)
-    fit_quiet(est, X, y)
-    _start_from(est, reference.coefs_ + reference.intercepts_)
-    for model in (reference, est):
-        model.set_params(max_iter=epochs)
-        fit_quiet(model, X, y)
-
-    for ours, theirs in zip(est.coefs_ + est.intercepts_,
-                            reference.coefs_ + reference.intercepts_, strict=True):
-        assert_allclose(ours, theirs, rtol=1e-9, atol=1e-12)
-    if loss == "squared_error":
-        assert_allclose(est.loss_curve_[1:], 2 * np.array(reference.loss_curve_[1:]),
-                        rtol=1e-10)
+    if kind != "regressor-poisson":  # the deviance's constant differs
+        assert_allclose(est.loss_curve_[1:],
+                        halved * np.array(reference.loss_curve_[1:]), rtol=1e-10)
+    if not regression:
+        # The penalty is a real part of those curves.
+        assert min(est.regularization_loss_curve_[1:]) > 0.01 * est.loss_curve_[-1]
