@@ -129,11 +129,13 @@ def split_validation(train, validation_fraction, seed):
             stratify=train.class_codes,
         )
     except ValueError as error:
+        where = (" with every class in both parts"
+                 if train.class_codes is not None else "")
         raise ValueError(
             f"early_stopping could not hold out validation_fraction="
-            f"{validation_fraction} of {n_samples} samples with every "
-            f"class in both parts: {str(error).rstrip('.')}. Use more data, "
-            "a larger validation_fraction, or early_stopping=False."
+            f"{validation_fraction} of {n_samples} samples{where}: "
+            f"{str(error).rstrip('.')}. Use more data, a larger "
+            "validation_fraction, or early_stopping=False."
         ) from error
     if len(kept) < 1 or len(held_out) < 1:
         raise ValueError(

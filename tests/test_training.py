@@ -356,15 +356,8 @@ def test_early_stopping_without_room_for_a_hold_out_raises_before_fitting(
 
 
 def test_early_stopping_split_error_speaks_of_classes_only_where_there_are(
-    AnyEstimator, request
+    AnyEstimator
 ):
-    if is_regressor(AnyEstimator):
-        request.applymarker(pytest.mark.xfail(strict=True, reason=(
-            "The regressor's split goes through the classifiers' message: "
-            "'could not hold out validation_fraction=0.1 of 1 samples with "
-            "every class in both parts', for a target without classes; the "
-            "message meant for it ('early_stopping needs at least one "
-            "training and one validation sample') is never reached.")))
     X, y = _too_few_to_hold_out(AnyEstimator)
     est = small(AnyEstimator, early_stopping=True, validation_fraction=0.1)
     with pytest.raises(ValueError, match="early_stopping") as error:
