@@ -45,7 +45,7 @@ from numpy.testing import assert_array_equal
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.utils._param_validation import InvalidParameterError
 
-from skmlp import BinaryMLPClassifier, MulticlassMLPClassifier
+from skmlp import BinaryMLPClassifier, MLPRegressor, MulticlassMLPClassifier
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "bad_input.rst"
 
@@ -251,6 +251,30 @@ def _early_stopping_too_few(est, X, y):
         est.set_params(**old)
 
 
+def _nan_target(y):
+    y = y.astype(float)
+    y[3] = np.nan
+    return y
+
+
+def _inf_target(y):
+    y = y.astype(float)
+    y[3] = np.inf
+    return y
+
+
+def _text_target(y):
+    return np.array(["low", "high"], dtype=object)[(y > np.median(y)).astype(int)]
+
+
+def _negative_target(y):
+    return y - y.max() - 1.0
+
+
+def _two_targets(y):
+    return np.c_[y, 2 * y]
+
+
 def _one_positive_class(X, y):
     return (y == y[0]).astype(float)
 
@@ -383,6 +407,26 @@ ROWS = [
         calls=[_fit_with_params({"early_stopping": True}, make_y=_one_rare_class),
                _early_stopping_too_few],
         estimators=CLASSIFIERS),
+    Row("regressor-nan-y",
+        "NaN or ``inf`` in ``y`` given to ``MLPRegressor``", "ValueError",
+        "Input y contains",
+        calls=[_fit(make_y=_nan_target), _fit(make_y=_inf_target),
+               _fit(make_y=_nan_target, method="partial_fit")],
+        estimators=(MLPRegressor,)),
+    Row("regressor-text-y", "text in ``y`` given to ``MLPRegressor``",
+        "ValueError", "needs numeric targets",
+        calls=[_fit(make_y=_text_target)], also="MulticlassMLPClassifier",
+        estimators=(MLPRegressor,)),
+    Row("poisson-negative-y",
+        '''a negative ``y`` with ``MLPRegressor(loss="poisson")``''',
+        "ValueError", "needs non-negative targets",
+        calls=[_fit_with_params({"loss": "poisson"}, make_y=_negative_target)],
+        estimators=(MLPRegressor,)),
+    Row("regressor-warm-columns",
+        "a warm ``fit`` of ``MLPRegressor`` with another number of target "
+        "columns", "ValueError", "target column(s), but the model was fitted",
+        calls=[_fit_with_params({"warm_start": True}, make_y=_two_targets)],
+        on_unfitted=False, estimators=(MLPRegressor,)),
     # The rows below have their own tests.
     Row("invalid-parameter", "an invalid value of any constructor parameter",
         "ValueError", "parameter of"),
