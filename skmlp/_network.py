@@ -222,11 +222,6 @@ class Network:
         optimizer.post_update_params()
         return loss, penalty
 
-    def regularization_loss(self):
-        """Sum of every layer's L1/L2 penalty, via the loss's own formula."""
-        loss = self.head.loss
-        return sum(loss.regularization_loss(d) for d in self.dense_layers)
-
     def release_buffers(self):
         """Drop every block's work buffers (called when a fit ends)."""
         for block in (*self.blocks, self.head, self.head.activation,

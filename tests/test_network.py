@@ -60,7 +60,9 @@ def _check_gradient(network, X, Y, sample_weight, dropout_seed=0):
         reseed()
         logits = network.forward(X, training=True)
         data_loss = network.head.forward(logits, Y, sample_weight=sample_weight)
-        return data_loss + network.regularization_loss()
+        penalty = sum(network.head.loss.regularization_loss(dense)
+                      for dense in network.dense_layers)
+        return data_loss + penalty
 
     reseed()
     network.backpropagate(X, Y, sample_weight)
